@@ -1,0 +1,61 @@
+"""Helpers shared by commands: dates, colour, writing files safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from tma_audit.errors import InputError
+
+
+def parse_as_of(text: str | None) -> dt.date:
+    """--as-of DATE, or today (the CLI is the only place that reads the clock)."""
+    if text is None:
+        return dt.date.today()  # noqa: DTZ011 - the audit date is the user's local day
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", field="--as-of") from None
+
+
+def use_color(stream_is_tty: bool) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream_is_tty
+
+
+def terminal_width(default: int = 100) -> int:
+    columns = os.environ.get("COLUMNS")
+    if columns and columns.isdigit():
+        return max(40, int(columns))
+    if sys.stdout.isatty():
+        try:
+            return max(40, os.get_terminal_size().columns)
+        except OSError:
+            return default
+    return default
+
+
+def write_output(path: Path, content: str) -> None:
+    """Write atomically: a temporary file beside the target, then rename."""
+    target = path
+    if target.is_dir():
+        raise InputError("is a directory; give a file name", file=str(path), field="--output")
+    parent = target.parent if str(target.parent) else Path()
+    if not parent.exists():
+        raise InputError(f"directory {parent} does not exist", file=str(path), field="--output")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+        Path(tmp).replace(target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(
+            f"cannot write: {exc.strerror}", file=str(path), field="--output"
+        ) from None

@@ -1,0 +1,71 @@
+"""The CI gate: which findings make a run fail (`--fail-on`), and the exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tma_audit.errors import ExitCode, InputError
+from tma_audit.model import AuditResult, Impact, Ruleset
+
+
+@dataclass(frozen=True, slots=True)
+class FailOn:
+    """Fail on findings of rules with at least `impact`, or on the listed rules.
+
+    `impact=None` with no rules means "any finding" (the default).
+    """
+
+    impact: Impact | None = None
+    rules: frozenset[str] = frozenset()
+
+    @property
+    def any(self) -> bool:
+        return self.impact is None and not self.rules
+
+
+def parse_fail_on(text: str, ruleset: Ruleset) -> FailOn:
+    """`any`, `low|medium|high`, rule IDs, or a mix: `high,SC-3`."""
+    impact: Impact | None = None
+    rules: set[str] = set()
+    known = {rule.id.upper(): rule.id for rule in ruleset.rules}
+    for raw in text.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        low = item.lower()
+        if low == "any":
+            impact = Impact.LOW
+            continue
+        if low in {i.value for i in Impact}:
+            candidate = Impact(low)
+            impact = candidate if impact is None or candidate.rank < impact.rank else impact
+            continue
+        rule_id = known.get(item.upper())
+        if rule_id is None:
+            raise InputError(
+                f"--fail-on: {item!r} is neither any, low, medium, high nor a "
+                f"rule ID of ruleset {ruleset.id}",
+                field="--fail-on",
+            )
+        rules.add(rule_id)
+    return FailOn(impact=impact, rules=frozenset(rules))
+
+
+def gating_findings(result: AuditResult, fail_on: FailOn) -> int:
+    """How many un-waived findings (fail or unknown) are at or above the threshold."""
+    impacts = {rule.id: rule.impact for rule in result.ruleset.rules}
+    count = 0
+    for finding in result.findings:
+        if not finding.outcome.is_finding:
+            continue
+        if (
+            fail_on.any
+            or finding.rule_id in fail_on.rules
+            or (fail_on.impact is not None and impacts[finding.rule_id].rank >= fail_on.impact.rank)
+        ):
+            count += 1
+    return count
+
+
+def exit_code(result: AuditResult, fail_on: FailOn) -> ExitCode:
+    return ExitCode.FINDINGS if gating_findings(result, fail_on) else ExitCode.COMPLIANT

@@ -1,0 +1,457 @@
+"""The native inventory: YAML (the full form) and CSV (one row per asset)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tma_audit.errors import InventoryError
+from tma_audit.inventory.fields import Where, convert_object, convert_text, suggest
+from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
+from tma_audit.model import (
+    AntivirusProduct,
+    Application,
+    Asset,
+    AssetKind,
+    Attestations,
+    BackupProduct,
+    Client,
+    ContinuityPlan,
+    CyberInsurance,
+    EmailProtection,
+    Environment,
+    FormFactor,
+    Inventory,
+    Location,
+    OperatingSystem,
+    Role,
+    Site,
+    SiteWireless,
+    Software,
+    WirelessNetwork,
+)
+from tma_audit.yamlio import read_yaml_file
+
+
+def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
+    """Load a native YAML inventory (and the CSV files it names in `assets_from`)."""
+    file = display or str(path)
+    root = read_yaml_file(path, InventoryError)
+    if root is None:
+        raise InventoryError(
+            "the file is empty; an inventory needs at least `client:`", file=file, line=1
+        )
+    where = Where(file, root.line)
+    data = convert_object(root, INVENTORY, "", where)
+    schema = data.get("schema")
+    if schema is not None and schema != 1:
+        raise InventoryError(
+            f"schema version {schema} is not supported (this tool reads 1)",
+            file=file,
+            line=root.key_lines["schema"] if root.key_lines else 1,
+            field="schema",
+        )
+    client = _client(data["client"], file)
+    assets = [_asset(a, file) for a in data.get("assets") or ()]
+    sources = [file]
+    for index, name in enumerate(data.get("assets_from") or ()):
+        csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
+        if not csv_path.is_file():
+            line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
+            raise InventoryError(
+                f"CSV file {name!r} not found (looked for {csv_path})",
+                file=file,
+                line=line,
+                field=f"assets_from[{index}]",
+            )
+        csv_display = str(Path(file).parent / name) if display is None else name
+        assets.extend(load_csv_assets(csv_path, csv_display))
+        sources.append(csv_display)
+    environment = _environment(data.get("environment"), file)
+    attestations = _attestations(data.get("attestations"), file)
+    inventory = Inventory(
+        client=client,
+        assets=tuple(assets),
+        environment=environment,
+        attestations=attestations,
+        sources=tuple(sources),
+    )
+    check_references(inventory)
+    return inventory
+
+
+def load_csv_inventory(path: Path, display: str | None = None) -> Inventory:
+    """A bare asset CSV: the client is named after the file; no products, no attestations."""
+    file = display or str(path)
+    assets = load_csv_assets(path, file)
+    client = Client(name=path.stem, location=Location(file, 1))
+    inventory = Inventory(client=client, assets=tuple(assets), sources=(file,))
+    check_references(inventory)
+    return inventory
+
+
+# --- CSV -------------------------------------------------------------------
+
+_SOFTWARE_COLUMN = "software"
+
+
+def csv_columns() -> dict[str, tuple[str, ...]]:
+    """CSV column name -> path into the asset mapping, derived from the asset spec."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for name, spec in ASSET.fields.items():
+        if spec.type == "object" and spec.obj is not None:
+            for sub in spec.obj.fields:
+                columns[f"{name}.{sub}"] = (name, sub)
+        elif spec.type == "list":
+            continue
+        else:
+            columns[name] = (name,)
+    return columns
+
+
+def _field_spec(path: tuple[str, ...]) -> FieldSpec:
+    spec = ASSET.fields[path[0]]
+    if len(path) == 2:
+        assert spec.obj is not None
+        spec = spec.obj.fields[path[1]]
+    return spec
+
+
+def load_csv_assets(path: Path, file: str) -> list[Asset]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InventoryError(f"cannot read: {exc.strerror}", file=file) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InventoryError(
+            "not valid UTF-8 text (save the CSV as UTF-8)", file=file, line=line
+        ) from None
+    return parse_csv_assets(text, file)
+
+
+def parse_csv_assets(text: str, file: str) -> list[Asset]:
+    columns = csv_columns()
+    # `os_name` is accepted for `os.name`, and so on.
+    aliases = {key.replace(".", "_"): key for key in columns}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InventoryError(
+            "the CSV file is empty; it needs a header row", file=file, line=1
+        ) from None
+    except csv.Error as exc:
+        raise InventoryError(f"malformed CSV: {exc}", file=file, line=1) from None
+    plan: list[tuple[int, str, tuple[str, ...] | None, FieldSpec | None]] = []
+    seen: dict[str, int] = {}
+    for index, raw_name in enumerate(header):
+        name = raw_name.strip().lower()
+        name = aliases.get(name, name)
+        if not name:
+            continue
+        if name in seen:
+            raise InventoryError(
+                f"duplicate column {raw_name!r} (also column {seen[name] + 1})",
+                file=file,
+                line=1,
+                field=raw_name,
+            )
+        seen[name] = index
+        if name == _SOFTWARE_COLUMN:
+            plan.append((index, name, None, None))
+            continue
+        path = columns.get(name)
+        if path is None:
+            hint = suggest(name, [*columns, _SOFTWARE_COLUMN])
+            raise InventoryError(
+                f"unknown column {raw_name!r}{hint}", file=file, line=1, field=raw_name
+            )
+        plan.append((index, name, path, _field_spec(path)))
+    for required in ("hostname", "kind"):
+        if required not in seen:
+            raise InventoryError(
+                f"required column {required!r} is missing", file=file, line=1, field=required
+            )
+    assets: list[Asset] = []
+    where = Where(file, 1)
+    width = len(header)
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            start = line
+            line = reader.line_num + 1
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            where.line = start
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                raise where.error(
+                    f"row has {len(row)} cells but the header has {width}", f"column {width + 1}"
+                )
+            data: dict[str, Any] = {"__line__": start}
+            software_text = ""
+            for index, name, fpath, spec in plan:
+                if index >= len(row):
+                    continue
+                cell = row[index].strip()
+                if not cell:
+                    continue
+                if fpath is None or spec is None:
+                    software_text = cell
+                    continue
+                value = convert_text(cell, spec, name, where)
+                if len(fpath) == 1:
+                    data[fpath[0]] = value
+                else:
+                    data.setdefault(fpath[0], {"__line__": start})[fpath[1]] = value
+            for required in ("hostname", "kind"):
+                if required not in data:
+                    raise where.error(f"required field {required!r} is empty", required)
+            if software_text:
+                data["software"] = _parse_software_cell(software_text, where)
+            assets.append(_asset(data, file))
+    except csv.Error as exc:
+        raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
+    return assets
+
+
+def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:
+    """`Name@version[:licensed|:unlicensed]; …` -> software mappings."""
+    items: list[dict[str, Any]] = []
+    for raw in text.split(";"):
+        part = raw.strip()
+        if not part:
+            continue
+        entry: dict[str, Any] = {"__line__": where.line}
+        if ":" in part:
+            part, flag = part.rsplit(":", 1)
+            flag = flag.strip().lower()
+            if flag not in ("licensed", "unlicensed"):
+                raise where.error(
+                    f"software flag {flag!r}: expected 'licensed' or 'unlicensed'", "software"
+                )
+            entry["licensed"] = flag == "licensed"
+        name, _, version = part.partition("@")
+        if not name.strip():
+            raise where.error(f"software entry {part!r} has no name", "software")
+        entry["name"] = name.strip()
+        if version.strip():
+            entry["version"] = version.strip()
+        items.append(entry)
+    return items
+
+
+# --- building model objects ---------------------------------------------------
+
+
+def _loc(file: str, data: dict[str, Any]) -> Location:
+    return Location(file, int(data.get("__line__", 1)))
+
+
+def _client(data: dict[str, Any], file: str) -> Client:
+    sites = tuple(
+        Site(name=s["name"], internet=s.get("internet", True) is not False, location=_loc(file, s))
+        for s in data.get("sites") or ()
+    )
+    return Client(
+        name=data["name"], contact=data.get("contact"), sites=sites, location=_loc(file, data)
+    )
+
+
+def _asset(data: dict[str, Any], file: str) -> Asset:
+    os_data = data.get("os")
+    patch = data.get("patch") or {}
+    agent = data.get("antivirus") or {}
+    backup = data.get("backup") or {}
+    warranty = data.get("warranty") or {}
+    role = data.get("role")
+    form = data.get("form")
+    return Asset(
+        hostname=data["hostname"],
+        kind=AssetKind(data["kind"]),
+        site=data.get("site"),
+        role=Role(role) if role else None,
+        os=OperatingSystem(
+            name=os_data["name"],
+            version=os_data.get("version"),
+            build=os_data.get("build"),
+            edition=os_data.get("edition"),
+        )
+        if os_data
+        else None,
+        genuine=data.get("genuine"),
+        licensed=data.get("licensed"),
+        esu_enrolled=data.get("esu_enrolled"),
+        last_patched=patch.get("last_patched"),
+        missing_critical_updates=patch.get("missing_critical"),
+        antivirus=agent.get("agent"),
+        av_definitions=agent.get("definitions"),
+        backup_covered=backup.get("covered"),
+        warranty_expires=warranty.get("expires"),
+        warranty_level=warranty.get("level"),
+        license_expires=data.get("license_expires"),
+        subscription_expires=data.get("subscription_expires"),
+        support_expires=data.get("support_expires"),
+        form=FormFactor(form) if form else None,
+        model=data.get("model"),
+        software=tuple(
+            Software(
+                name=s["name"],
+                version=s.get("version"),
+                licensed=s.get("licensed"),
+                genuine=s.get("genuine"),
+                support_expires=s.get("support_expires"),
+                location=_loc(file, s),
+            )
+            for s in data.get("software") or ()
+        ),
+        location=_loc(file, data),
+    )
+
+
+def _environment(data: dict[str, Any] | None, file: str) -> Environment:
+    if not data:
+        return Environment()
+    return Environment(
+        antivirus=tuple(
+            AntivirusProduct(
+                product=a["product"],
+                version=a.get("version"),
+                license_expires=a.get("license_expires"),
+                support_expires=a.get("support_expires"),
+                centrally_managed=a.get("centrally_managed"),
+                protects_email=a.get("protects_email"),
+                license_holder=a.get("license_holder"),
+                location=_loc(file, a),
+            )
+            for a in data.get("antivirus") or ()
+        ),
+        backup=tuple(
+            BackupProduct(
+                product=b["product"],
+                version=b.get("version"),
+                license_expires=b.get("license_expires"),
+                support_expires=b.get("support_expires"),
+                warranty_expires=b.get("warranty_expires"),
+                server_based=b.get("server_based"),
+                location=_loc(file, b),
+            )
+            for b in data.get("backup") or ()
+        ),
+        email_protection=tuple(
+            EmailProtection(
+                product=e["product"],
+                license_expires=e.get("license_expires"),
+                support_expires=e.get("support_expires"),
+                location=_loc(file, e),
+            )
+            for e in data.get("email_protection") or ()
+        ),
+        stated=True,
+        location=_loc(file, data),
+    )
+
+
+def _attestations(data: dict[str, Any] | None, file: str) -> Attestations:
+    if not data:
+        return Attestations()
+    insurance = data.get("cyber_insurance")
+    change = data.get("change_notification")
+    plan = data.get("continuity_plan")
+    return Attestations(
+        cyber_insurance=CyberInsurance(
+            carrier=insurance.get("carrier"),
+            policy=insurance.get("policy"),
+            expires=insurance.get("expires"),
+            location=_loc(file, insurance),
+        )
+        if insurance
+        else None,
+        change_notification=change["contact"] if change else None,
+        change_notification_location=_loc(file, change) if change else None,
+        continuity_plan=ContinuityPlan(
+            last_reviewed=plan.get("last_reviewed"),
+            last_tested=plan.get("last_tested"),
+            location=_loc(file, plan),
+        )
+        if plan
+        else None,
+        wireless=tuple(
+            SiteWireless(
+                site=w["site"],
+                networks=tuple(
+                    WirelessNetwork(ssid=n["ssid"], security=n["security"])
+                    for n in w.get("networks") or ()
+                ),
+                no_wireless=bool(w.get("no_wireless")),
+                location=_loc(file, w),
+            )
+            for w in data.get("wireless") or ()
+        ),
+        applications=tuple(
+            Application(
+                name=a["name"],
+                vendor=a.get("vendor"),
+                support_expires=a.get("support_expires"),
+                support_contact=a.get("support_contact"),
+                location=_loc(file, a),
+            )
+            for a in data.get("applications") or ()
+        ),
+        applications_stated=data.get("applications") is not None,
+        location=_loc(file, data),
+    )
+
+
+def check_references(inventory: Inventory) -> None:
+    """Cross-field checks: unique host names, sites that exist, wireless statements."""
+    _unique((a.hostname.lower(), a.location) for a in inventory.assets)
+    declared = {s.name for s in inventory.client.sites}
+    if declared:
+        for asset in inventory.assets:
+            if asset.site is not None and asset.site not in declared:
+                _raise_unknown_site(asset.site, declared, asset.location, "site")
+        for statement in inventory.attestations.wireless:
+            if statement.site not in declared:
+                _raise_unknown_site(
+                    statement.site, declared, statement.location, "attestations.wireless.site"
+                )
+    for statement in inventory.attestations.wireless:
+        if statement.no_wireless and statement.networks:
+            loc = statement.location
+            raise InventoryError(
+                f"site {statement.site!r} lists networks and also says no_wireless",
+                file=loc.file if loc else None,
+                line=loc.line if loc else None,
+                field="attestations.wireless.no_wireless",
+            )
+
+
+def _raise_unknown_site(site: str, declared: set[str], loc: Location | None, field: str) -> None:
+    names = ", ".join(sorted(declared))
+    raise InventoryError(
+        f"unknown site {site!r}; client.sites declares: {names}",
+        file=loc.file if loc else None,
+        line=loc.line if loc else None,
+        field=field,
+    )
+
+
+def _unique(items: Iterable[tuple[str, Location | None]]) -> None:
+    first: dict[str, Location | None] = {}
+    for key, loc in items:
+        if key in first:
+            prev = first[key]
+            where = f" (first defined at {prev})" if prev else ""
+            raise InventoryError(
+                f"duplicate hostname {key!r}{where}",
+                file=loc.file if loc else None,
+                line=loc.line if loc else None,
+                field="hostname",
+            )
+        first[key] = loc

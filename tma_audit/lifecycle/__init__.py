@@ -1,0 +1,32 @@
+"""Lifecycle facts: the dated snapshot shipped with tma-audit, and the lookups the rules use.
+
+Pure: no clock, no printing, no network. See docs/lifecycle-interface.md.
+"""
+
+from __future__ import annotations
+
+from tma_audit.lifecycle.osnames import windows_generation_at_least
+from tma_audit.lifecycle.records import (
+    OsFamily,
+    OsRecognition,
+    ProductRelease,
+    SupportStatus,
+    SupportVerdict,
+    UpdateInfo,
+)
+from tma_audit.lifecycle.snapshot import SnapshotError, load_shipped, load_snapshot
+from tma_audit.lifecycle.store import Lifecycle
+
+__all__ = [
+    "Lifecycle",
+    "OsFamily",
+    "OsRecognition",
+    "ProductRelease",
+    "SnapshotError",
+    "SupportStatus",
+    "SupportVerdict",
+    "UpdateInfo",
+    "load_shipped",
+    "load_snapshot",
+    "windows_generation_at_least",
+]

@@ -1,0 +1,226 @@
+"""Products and their releases, and the matching of a version string to a release."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tma_audit.lifecycle.records import ProductRelease
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    """What a ProductRelease cannot carry: flags without dates, and matching keys."""
+
+    eol_flag: bool | None  # True: ended, date unknown; False: not ended; None: dated or absent
+    esu_flag: bool | None  # the same for extended security updates
+    lts: bool
+    latest: str | None
+    codename: str | None
+    eol_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _MsKey:
+    """Year, R2, service pack … of a Microsoft server product release ("2014 SP3")."""
+
+    year: int | None
+    r2: bool
+    sp: int
+    ltsc: bool
+    mac: bool
+    acp: bool
+    subscription: bool
+    latest: tuple[int, ...] | None
+
+
+_NUMBER_RUN = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
+_CYCLE_NUMERIC = re.compile(r"\d+(?:\.\d+)*")
+_SP = re.compile(r"\b(\d+)\s*[-.]?\s*(?:sp|service pack)\s*(\d+)\b")
+_YEAR = re.compile(r"\b(199\d|20\d\d)\b")
+_BUILD = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,3})\.(\d+)(?:\.(\d+))?")
+#: Products whose releases are named by year and service pack and identified by build.
+MS_YEAR_PRODUCTS = frozenset({"mssqlserver", "msexchange", "sharepoint", "office"})
+
+
+def numeric_tuple(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _ms_key(release: ProductRelease, facts: ReleaseFacts) -> _MsKey:
+    label = facts.eol_label.lower()
+    year = _YEAR.search(label)
+    sp = re.search(r"\bsp(\d+)", label)
+    latest = _BUILD.search(facts.latest or "")
+    return _MsKey(
+        year=int(year.group(1)) if year else None,
+        r2=bool(re.search(r"\br2\b", label)),
+        sp=int(sp.group(1)) if sp else 0,
+        ltsc="ltsc" in label,
+        mac="for mac" in label,
+        acp="azure connect" in label,
+        subscription=release.cycle == "subscription",
+        latest=tuple(int(p) for p in latest.groups() if p is not None) if latest else None,
+    )
+
+
+class Product:
+    """One endoflife.date product and its releases (newest first, as published)."""
+
+    __slots__ = (
+        "_by_codename",
+        "_by_cycle",
+        "_by_name",
+        "_by_number",
+        "_facts",
+        "_indexed",
+        "_ms_keys",
+        "aliases",
+        "category",
+        "label",
+        "releases",
+        "slug",
+    )
+
+    def __init__(
+        self,
+        slug: str,
+        label: str,
+        category: str,
+        aliases: Sequence[str],
+        releases: Sequence[tuple[ProductRelease, ReleaseFacts]],
+    ) -> None:
+        self.slug = slug
+        self.label = label
+        self.category = category
+        self.aliases = tuple(aliases)
+        self.releases = tuple(release for release, _ in releases)
+        self._facts = {release.cycle: facts for release, facts in releases}
+        self._by_cycle = {release.cycle.lower(): release for release in self.releases}
+        self._indexed = False
+        self._by_name: dict[str, ProductRelease] = {}
+        self._by_number: dict[tuple[int, ...], ProductRelease] = {}
+        self._by_codename: dict[str, ProductRelease] = {}
+        self._ms_keys: dict[str, _MsKey] = {}
+
+    def _index(self) -> None:
+        """Build the matching indexes on first use (most products are never asked about)."""
+        if self._indexed:
+            return
+        for release in self.releases:
+            facts = self._facts[release.cycle]
+            for name in (facts.eol_label, release.label):
+                self._by_name.setdefault(_simplify(name), release)
+            if _CYCLE_NUMERIC.fullmatch(release.cycle):
+                self._by_number.setdefault(numeric_tuple(release.cycle), release)
+            if facts.codename:
+                code = facts.codename.lower()
+                self._by_codename.setdefault(code, release)
+                self._by_codename.setdefault(code.split()[0], release)
+            if self.slug in MS_YEAR_PRODUCTS:
+                self._ms_keys[release.cycle] = _ms_key(release, facts)
+        self._indexed = True
+
+    def facts(self, cycle: str) -> ReleaseFacts | None:
+        return self._facts.get(cycle)
+
+    def release(self, cycle: str) -> ProductRelease | None:
+        return self._by_cycle.get(cycle.lower())
+
+    # --- matching a version ---------------------------------------------------------------
+
+    def match(self, texts: Iterable[str | None]) -> ProductRelease | None:
+        """The release a version (or a product-name remainder) designates, if unambiguous."""
+        candidates = [t.strip() for t in texts if t and t.strip()]
+        if not candidates:
+            return None
+        self._index()
+        if self._ms_keys:
+            return self._match_ms(" ".join(candidates))
+        for text in candidates:
+            found = self._match_one(text)
+            if found is not None:
+                return found
+        return None
+
+    def _match_one(self, text: str) -> ProductRelease | None:
+        lowered = text.lower()
+        exact = self._by_cycle.get(lowered) or self._by_name.get(_simplify(text))
+        if exact is not None:
+            return exact
+        sp = _SP.search(lowered)
+        if sp:
+            found = self._by_number.get((int(sp.group(1)), int(sp.group(2))))
+            if found is not None:
+                return found
+        for match in _NUMBER_RUN.finditer(lowered):
+            found = self._match_number(numeric_tuple(match.group(1)))
+            if found is not None:
+                return found
+        words = re.findall(r"[a-z]+", lowered)
+        for index, word in enumerate(words):
+            pair = " ".join(words[index : index + 2])
+            found = self._by_codename.get(pair) or self._by_codename.get(word)
+            if found is not None:
+                return found
+        return None
+
+    def _match_number(self, number: tuple[int, ...]) -> ProductRelease | None:
+        for length in range(len(number), 0, -1):
+            prefix = number[:length]
+            found = self._by_number.get(prefix)
+            if found is not None:
+                return found
+            # "ESXi 7" -> 7.0 when it is the only 7.x; "FortiOS 7" stays ambiguous.
+            under = [r for key, r in self._by_number.items() if key[:length] == prefix]
+            if len(under) == 1:
+                return under[0]
+            if under:
+                return None
+        return None
+
+    def _match_ms(self, text: str) -> ProductRelease | None:
+        lowered = text.lower()
+        keys = self._ms_keys
+        pool = list(self.releases)
+        subscription = [r for r in pool if keys[r.cycle].subscription]
+        if subscription and re.search(r"\bsubscription\b|\bse\b", lowered):
+            return subscription[0]
+        build_match = _BUILD.search(lowered)
+        build = (
+            tuple(int(p) for p in build_match.groups() if p is not None) if build_match else None
+        )
+        year_match = _YEAR.search(_BUILD.sub(" ", lowered))
+        if year_match is None and build is None:
+            return None
+        if year_match is not None:
+            year = int(year_match.group(1))
+            pool = [r for r in pool if keys[r.cycle].year == year]
+            r2 = bool(re.search(r"\br2\b", lowered))
+            pool = [r for r in pool if keys[r.cycle].r2 == r2]
+            # "Office 2021 LTSC" has the dates of Office 2021; "for Mac" releases differ.
+            ltsc = [r for r in pool if keys[r.cycle].ltsc == ("ltsc" in lowered)]
+            pool = ltsc or [r for r in pool if not keys[r.cycle].ltsc]
+            pool = [r for r in pool if keys[r.cycle].mac == bool(re.search(r"\bmac\b", lowered))]
+        sp_match = re.search(r"\bsp\s*(\d+)\b", lowered)
+        if sp_match is not None:
+            pool = [r for r in pool if keys[r.cycle].sp == int(sp_match.group(1))]
+        if build is not None:
+            pool = [r for r in pool if (keys[r.cycle].latest or ())[:2] == build[:2]]
+            ranked = sorted(pool, key=lambda r: keys[r.cycle].latest or ())
+            for release in ranked:
+                if (keys[release.cycle].latest or ()) >= build:
+                    return release
+            return ranked[-1] if ranked else None
+        if "azure connect" not in lowered:
+            without_acp = [r for r in pool if not keys[r.cycle].acp]
+            pool = without_acp or pool
+        if not pool:
+            return None
+        # A year without its service pack: the newest service pack of that year.
+        return max(pool, key=lambda r: keys[r.cycle].sp)
+
+
+def _simplify(text: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", " ", text.lower()).strip()

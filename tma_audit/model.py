@@ -1,0 +1,447 @@
+"""The domain model: frozen dataclasses and exhaustive enums shared by every seam.
+
+Nothing here does I/O, reads the clock or knows about the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """The one outcome each (subject, rule) pair gets."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not-applicable"
+
+    @property
+    def is_finding(self) -> bool:
+        """Fail and unknown are findings: both need action (a fix or evidence)."""
+        return self in (Outcome.FAIL, Outcome.UNKNOWN)
+
+
+OUTCOME_ORDER: tuple[Outcome, ...] = (
+    Outcome.FAIL,
+    Outcome.UNKNOWN,
+    Outcome.WAIVED,
+    Outcome.PASS,
+    Outcome.NOT_APPLICABLE,
+)
+
+
+class Impact(StrEnum):
+    """Schedule D impact of a rule's failure on the business workflow."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _IMPACT_RANK[self]
+
+
+_IMPACT_RANK = {Impact.LOW: 1, Impact.MEDIUM: 2, Impact.HIGH: 3}
+
+
+class Payer(StrEnum):
+    """Who pays for a remediation (Schedules B and C)."""
+
+    CLIENT_PURCHASE = "client-purchase"
+    PROJECT = "project"
+    MINOR_CHANGE = "minor-change"
+
+
+class AssetKind(StrEnum):
+    SERVER = "server"
+    DESKTOP = "desktop"
+    NOTEBOOK = "notebook"
+    FIREWALL = "firewall"
+    ROUTER = "router"
+    SWITCH = "switch"
+    ACCESS_POINT = "access-point"
+
+
+#: Spellings accepted in inventories for each kind (lower-case).
+KIND_ALIASES: dict[str, AssetKind] = {
+    "server": AssetKind.SERVER,
+    "desktop": AssetKind.DESKTOP,
+    "workstation": AssetKind.DESKTOP,
+    "pc": AssetKind.DESKTOP,
+    "notebook": AssetKind.NOTEBOOK,
+    "laptop": AssetKind.NOTEBOOK,
+    "firewall": AssetKind.FIREWALL,
+    "router": AssetKind.ROUTER,
+    "switch": AssetKind.SWITCH,
+    "access-point": AssetKind.ACCESS_POINT,
+    "wireless-access-point": AssetKind.ACCESS_POINT,
+    "ap": AssetKind.ACCESS_POINT,
+}
+
+#: Kinds whose operating system and software the Minimum Standards govern.
+COMPUTER_KINDS = frozenset({AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK})
+CLIENT_DEVICE_KINDS = frozenset({AssetKind.DESKTOP, AssetKind.NOTEBOOK})
+
+
+class Role(StrEnum):
+    CORE = "core"
+    EDGE = "edge"
+    ACCESS = "access"
+
+
+class FormFactor(StrEnum):
+    HARDWARE = "hardware"
+    VIRTUAL = "virtual"
+    SOFTWARE = "software"
+
+
+class SubjectType(StrEnum):
+    """What a finding is about."""
+
+    CLIENT = "client"
+    ENVIRONMENT = "environment"
+    SITE = "site"
+    ASSET = "asset"
+    SOFTWARE = "software"
+    ANTIVIRUS = "antivirus"
+    BACKUP = "backup"
+    APPLICATION = "application"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a thing is defined: the inventory file and 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class OperatingSystem:
+    """An OS (or firmware) as the inventory states it."""
+
+    name: str
+    version: str | None = None
+    build: str | None = None
+    edition: str | None = None
+
+    @property
+    def build_number(self) -> int | None:
+        """The major build (19045 of 19045.6456 or 10.0.19045.6456)."""
+        parts = _build_parts(self.build)
+        return parts[0] if parts else None
+
+    @property
+    def revision(self) -> int | None:
+        """The update build revision (6456 of 19045.6456)."""
+        parts = _build_parts(self.build)
+        return parts[1] if parts and len(parts) > 1 else None
+
+    def describe(self) -> str:
+        text = self.name
+        if self.edition and self.edition.lower() not in text.lower():
+            text += f" {self.edition}"
+        if self.build:
+            text += f" (build {self.build})"
+        elif self.version:
+            text += f" {self.version}"
+        return text
+
+
+def _build_parts(build: str | None) -> tuple[int, ...]:
+    """`19045.6456` -> (19045, 6456); `10.0.19045.6456` -> (19045, 6456)."""
+    if not build:
+        return ()
+    pieces = build.strip().split(".")
+    if len(pieces) >= 3 and pieces[0] == "10" and pieces[1] == "0":
+        pieces = pieces[2:]
+    if len(pieces) >= 3 and pieces[0] == "6":
+        pieces = pieces[2:]
+    try:
+        return tuple(int(p) for p in pieces[:2])
+    except ValueError:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Software:
+    """Server or desktop software beyond the OS (SQL Server, Office, …)."""
+
+    name: str
+    version: str | None = None
+    licensed: bool | None = None
+    genuine: bool | None = None
+    support_expires: dt.date | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    hostname: str
+    kind: AssetKind
+    site: str | None = None
+    role: Role | None = None
+    os: OperatingSystem | None = None
+    genuine: bool | None = None
+    licensed: bool | None = None
+    esu_enrolled: bool | None = None
+    last_patched: dt.date | None = None
+    missing_critical_updates: int | None = None
+    antivirus: str | None = None
+    av_definitions: dt.date | None = None
+    backup_covered: bool | None = None
+    warranty_expires: dt.date | None = None
+    warranty_level: str | None = None
+    license_expires: dt.date | None = None
+    subscription_expires: dt.date | None = None
+    support_expires: dt.date | None = None
+    form: FormFactor | None = None
+    model: str | None = None
+    software: tuple[Software, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    name: str
+    internet: bool = True
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    name: str
+    contact: str | None = None
+    sites: tuple[Site, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AntivirusProduct:
+    product: str
+    version: str | None = None
+    license_expires: dt.date | None = None
+    support_expires: dt.date | None = None
+    centrally_managed: bool | None = None
+    protects_email: bool | None = None
+    license_holder: str | None = None  # "provider" or "client"
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BackupProduct:
+    product: str
+    version: str | None = None
+    license_expires: dt.date | None = None
+    support_expires: dt.date | None = None
+    warranty_expires: dt.date | None = None
+    server_based: bool | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailProtection:
+    product: str
+    license_expires: dt.date | None = None
+    support_expires: dt.date | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CyberInsurance:
+    carrier: str | None = None
+    policy: str | None = None
+    expires: dt.date | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContinuityPlan:
+    last_reviewed: dt.date | None = None
+    last_tested: dt.date | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WirelessNetwork:
+    ssid: str
+    security: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteWireless:
+    """A site's wireless statement: its networks, or an attestation of none."""
+
+    site: str
+    networks: tuple[WirelessNetwork, ...] = ()
+    no_wireless: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """A line-of-business application."""
+
+    name: str
+    vendor: str | None = None
+    support_expires: dt.date | None = None
+    support_contact: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attestations:
+    cyber_insurance: CyberInsurance | None = None
+    change_notification: str | None = None
+    change_notification_location: Location | None = None
+    continuity_plan: ContinuityPlan | None = None
+    wireless: tuple[SiteWireless, ...] = ()
+    applications: tuple[Application, ...] = ()
+    #: True when the inventory lists applications (an empty list attests none).
+    applications_stated: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    antivirus: tuple[AntivirusProduct, ...] = ()
+    backup: tuple[BackupProduct, ...] = ()
+    email_protection: tuple[EmailProtection, ...] = ()
+    #: False when the inventory does not say anything about environment products.
+    stated: bool = False
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    client: Client
+    assets: tuple[Asset, ...]
+    environment: Environment = field(default_factory=Environment)
+    attestations: Attestations = field(default_factory=Attestations)
+    #: The files it was loaded from, in order.
+    sources: tuple[str, ...] = ()
+
+    def site_names(self) -> tuple[str, ...]:
+        names = [s.name for s in self.client.sites]
+        seen = set(names)
+        for asset in self.assets:
+            if asset.site and asset.site not in seen:
+                seen.add(asset.site)
+                names.append(asset.site)
+        return tuple(names)
+
+
+# --- rules -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    ref: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Remediation:
+    text: str
+    payer: Payer
+    effort_hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesTo:
+    """Which subjects a rule is evaluated on."""
+
+    subjects: tuple[SubjectType, ...]
+    kinds: tuple[AssetKind, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    clauses: tuple[Clause, ...]
+    applies_to: AppliesTo
+    check: str
+    params: dict[str, Any]
+    impact: Impact
+    remediation: Remediation
+    waiver_text: str
+    description: str = ""
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Ruleset:
+    id: str
+    version: str
+    title: str
+    rules: tuple[Rule, ...]
+    parameters: dict[str, Any]
+    sources: tuple[str, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+
+# --- results ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    type: SubjectType
+    id: str
+    site: str | None = None
+    kind: AssetKind | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One (subject, rule) outcome with its human reason and evidence."""
+
+    rule_id: str
+    subject: Subject
+    outcome: Outcome
+    reason: str
+    evidence: tuple[tuple[str, str], ...] = ()
+    #: A look-ahead note on a passing item ("support ends 2027-01-12, in 47 days").
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataInfo:
+    """What lifecycle data an audit used."""
+
+    date: dt.date
+    updates_date: dt.date | None
+    origin: str
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    client: Client
+    ruleset: Ruleset
+    as_of: dt.date
+    data: DataInfo
+    findings: tuple[Finding, ...]
+    inventory_sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def counts(self) -> dict[Outcome, int]:
+        totals = dict.fromkeys(Outcome, 0)
+        for finding in self.findings:
+            totals[finding.outcome] += 1
+        return totals

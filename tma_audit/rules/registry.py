@@ -1,0 +1,100 @@
+"""The registry of named checks. Rulesets name a check and give it parameters.
+
+No eval and no expression language: a check is a Python function registered here with
+the parameters it accepts (name, type, default) and the subjects it can judge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from tma_audit.lifecycle import Lifecycle
+from tma_audit.model import Inventory, Outcome, SubjectType
+
+ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    type: ParamType
+    default: Any
+    description: str
+    minimum: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may know besides its subject. No clock: the audit date is given."""
+
+    as_of: dt.date
+    lifecycle: Lifecycle
+    inventory: Inventory
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    outcome: Outcome
+    reason: str
+    evidence: tuple[tuple[str, str], ...] = ()
+    warning: str | None = None
+
+
+CheckFn = Callable[[Any, Context], Verdict]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    name: str
+    func: CheckFn
+    subjects: frozenset[SubjectType]
+    params: dict[str, ParamSpec] = field(default_factory=dict)
+    description: str = ""
+
+
+#: Parameters every check receives (ruleset-level `parameters`).
+GLOBAL_PARAMS: dict[str, ParamSpec] = {
+    "look_ahead_days": ParamSpec(
+        "int",
+        90,
+        "Warn on passing items whose support, licence or warranty ends within "
+        "this many days of the audit date.",
+        minimum=0,
+    ),
+}
+
+CHECKS: dict[str, CheckSpec] = {}
+
+
+def check(
+    name: str,
+    *,
+    subjects: set[SubjectType],
+    params: dict[str, ParamSpec] | None = None,
+    description: str = "",
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function under a name."""
+
+    def register(func: CheckFn) -> CheckFn:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} registered twice")
+        CHECKS[name] = CheckSpec(
+            name,
+            func,
+            frozenset(subjects),
+            params or {},
+            description or (func.__doc__ or "").strip(),
+        )
+        return func
+
+    return register
+
+
+def get_checks() -> dict[str, CheckSpec]:
+    """All registered checks (importing the check modules registers them)."""
+    from tma_audit.rules import checks  # noqa: F401  (registration side effect)
+
+    return CHECKS
