@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import (
+    AssetKind,
     AuditResult,
     DataInfo,
     Finding,
+    Installed,
     Inventory,
-    Location,
-    Rule,
+    Outcome,
     Ruleset,
     Site,
     Subject,
     SubjectType,
+    Verdict,
 )
-from tma_audit.rules.registry import Context, get_checks
+from tma_audit.rules.registry import CheckFn, Context, KeyFn, get_checks
+
+
+@dataclass(slots=True)
+class _Evaluator:
+    """One enabled rule, ready to judge subjects, with its verdict cache and counts."""
+
+    rule_id: str
+    kinds: frozenset[AssetKind]
+    func: CheckFn
+    key: KeyFn | None
+    ctx: Context
+    cache: dict[Hashable, Verdict] = field(default_factory=dict)
 
 
 def run_audit(
@@ -28,29 +44,52 @@ def run_audit(
     lifecycle: Lifecycle,
     as_of: dt.date,
 ) -> AuditResult:
-    """Evaluate every enabled rule on every subject it applies to."""
+    """Evaluate every enabled rule on every subject it applies to.
+
+    Findings come out sorted: by subject type (client, environment, site, asset,
+    software, antivirus, backup, application), then subject, then ruleset order.
+    """
     checks = get_checks()
-    findings: list[Finding] = []
+    evaluators: dict[SubjectType, list[_Evaluator]] = {t: [] for t in SubjectType}
+    ordered: list[_Evaluator] = []
     for rule in ruleset.rules:
         if not rule.enabled:
             continue
         spec = checks[rule.check]
         ctx = Context(as_of=as_of, lifecycle=lifecycle, inventory=inventory, params=rule.params)
-        func = spec.func
-        append = findings.append
-        for subject, target in _subjects(rule, inventory):
-            verdict = func(target, ctx)
-            append(
-                Finding(
-                    rule.id,
-                    subject,
-                    verdict.outcome,
-                    verdict.reason,
-                    verdict.evidence,
-                    verdict.warning,
-                )
-            )
-    findings.sort(key=_sort_key)
+        evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.key, ctx)
+        ordered.append(evaluator)
+        for subject_type in rule.applies_to.subjects:
+            evaluators[subject_type].append(evaluator)
+    findings: list[Finding] = []
+    append = findings.append
+    for subject_type, active in evaluators.items():
+        if not active:
+            continue
+        by_kind: dict[AssetKind | None, list[_Evaluator]] = {}
+        for subject, target in _subjects(subject_type, inventory):
+            kind = subject.kind
+            applicable = by_kind.get(kind)
+            if applicable is None:
+                applicable = by_kind[kind] = [
+                    ev for ev in active if not ev.kinds or kind is None or kind in ev.kinds
+                ]
+            for ev in applicable:
+                key_fn = ev.key
+                key = key_fn(target) if key_fn is not None else None
+                if key is None:
+                    verdict = ev.func(target, ev.ctx)
+                else:
+                    cached = ev.cache.get(key)
+                    if cached is None:
+                        cached = ev.cache[key] = ev.func(target, ev.ctx)
+                    verdict = cached
+                append(Finding(ev.rule_id, subject, verdict))
+    by_rule = {ev.rule_id: dict.fromkeys(Outcome, 0) for ev in ordered}
+    for (rule_id, outcome), count in Counter(
+        (f.rule_id, f.verdict.outcome) for f in findings
+    ).items():
+        by_rule[rule_id][outcome] += count
     data = DataInfo(
         date=lifecycle.date,
         updates_date=lifecycle.updates_date,
@@ -63,16 +102,9 @@ def run_audit(
         as_of=as_of,
         data=data,
         findings=tuple(findings),
+        by_rule=by_rule,
         inventory_sources=inventory.sources,
     )
-
-
-_TYPE_ORDER = {t: i for i, t in enumerate(SubjectType)}
-
-
-def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
-    subject = finding.subject
-    return (_TYPE_ORDER[subject.type], subject.id.lower(), subject.id, finding.rule_id)
 
 
 def sites_of(inventory: Inventory) -> tuple[Site, ...]:
@@ -85,23 +117,24 @@ def sites_of(inventory: Inventory) -> tuple[Site, ...]:
     return (Site(name="(all sites)", location=inventory.client.location),)
 
 
-def _subjects(rule: Rule, inventory: Inventory) -> Iterator[tuple[Subject, Any]]:
-    kinds = set(rule.applies_to.kinds)
+def _by_id(pairs: list[tuple[Subject, Any]]) -> list[tuple[Subject, Any]]:
+    pairs.sort(key=lambda pair: (pair[0].id.lower(), pair[0].id))
+    return pairs
+
+
+def _subjects(subject_type: SubjectType, inventory: Inventory) -> Iterator[tuple[Subject, Any]]:
+    """The subjects of one type, sorted by id."""
     client = inventory.client
-    for subject_type in rule.applies_to.subjects:
-        if subject_type == SubjectType.CLIENT:
-            yield Subject(SubjectType.CLIENT, client.name, location=client.location), client
-        elif subject_type == SubjectType.ENVIRONMENT:
-            env = inventory.environment
-            yield (
-                Subject(
-                    SubjectType.ENVIRONMENT, client.name, location=env.location or client.location
-                ),
-                client,
-            )
-        elif subject_type == SubjectType.SITE:
-            for site in sites_of(inventory):
-                yield (
+    if subject_type == SubjectType.CLIENT:
+        yield Subject(SubjectType.CLIENT, client.name, location=client.location), client
+    elif subject_type == SubjectType.ENVIRONMENT:
+        env = inventory.environment
+        location = env.location or client.location
+        yield Subject(SubjectType.ENVIRONMENT, client.name, location=location), client
+    elif subject_type == SubjectType.SITE:
+        yield from _by_id(
+            [
+                (
                     Subject(
                         SubjectType.SITE,
                         site.name,
@@ -110,48 +143,57 @@ def _subjects(rule: Rule, inventory: Inventory) -> Iterator[tuple[Subject, Any]]
                     ),
                     site,
                 )
-        elif subject_type == SubjectType.ASSET:
-            for asset in inventory.assets:
-                if not kinds or asset.kind in kinds:
-                    yield (
-                        Subject(
-                            SubjectType.ASSET,
-                            asset.hostname,
-                            site=asset.site,
-                            kind=asset.kind,
-                            location=asset.location,
-                        ),
-                        asset,
-                    )
-        elif subject_type == SubjectType.SOFTWARE:
-            for asset in inventory.assets:
-                if asset.software and (not kinds or asset.kind in kinds):
-                    for software in asset.software:
-                        label = software.name + (f" {software.version}" if software.version else "")
-                        yield (
-                            Subject(
-                                SubjectType.SOFTWARE,
-                                f"{asset.hostname}: {label}",
-                                site=asset.site,
-                                kind=asset.kind,
-                                location=software.location or asset.location,
-                            ),
-                            (asset, software),
-                        )
-        elif subject_type == SubjectType.ANTIVIRUS:
-            for product in inventory.environment.antivirus:
-                yield (
-                    Subject(SubjectType.ANTIVIRUS, product.product, location=product.location),
-                    product,
-                )
-        elif subject_type == SubjectType.BACKUP:
-            for backup in inventory.environment.backup:
-                yield Subject(SubjectType.BACKUP, backup.product, location=backup.location), backup
-        elif subject_type == SubjectType.APPLICATION:
-            for app in inventory.attestations.applications:
-                yield (
+                for site in sites_of(inventory)
+            ]
+        )
+    elif subject_type == SubjectType.ASSET:
+        yield from _by_id(
+            [
+                (
                     Subject(
-                        SubjectType.APPLICATION, app.name, location=app.location or Location("", 0)
+                        SubjectType.ASSET,
+                        asset.hostname,
+                        site=asset.site,
+                        kind=asset.kind,
+                        location=asset.location,
                     ),
-                    app,
+                    asset,
                 )
+                for asset in inventory.assets
+            ]
+        )
+    elif subject_type == SubjectType.SOFTWARE:
+        pairs: list[tuple[Subject, Any]] = []
+        for asset in inventory.assets:
+            for software in asset.software:
+                label = software.name + (f" {software.version}" if software.version else "")
+                subject = Subject(
+                    SubjectType.SOFTWARE,
+                    f"{asset.hostname}: {label}",
+                    site=asset.site,
+                    kind=asset.kind,
+                    location=software.location or asset.location,
+                )
+                pairs.append((subject, Installed(asset, software)))
+        yield from _by_id(pairs)
+    elif subject_type == SubjectType.ANTIVIRUS:
+        yield from _by_id(
+            [
+                (Subject(SubjectType.ANTIVIRUS, p.product, location=p.location), p)
+                for p in inventory.environment.antivirus
+            ]
+        )
+    elif subject_type == SubjectType.BACKUP:
+        yield from _by_id(
+            [
+                (Subject(SubjectType.BACKUP, b.product, location=b.location), b)
+                for b in inventory.environment.backup
+            ]
+        )
+    elif subject_type == SubjectType.APPLICATION:
+        yield from _by_id(
+            [
+                (Subject(SubjectType.APPLICATION, a.name, location=a.location), a)
+                for a in inventory.attestations.applications
+            ]
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tma_audit.errors import ExitCode, InputError
-from tma_audit.model import AuditResult, Impact, Ruleset
+from tma_audit.model import AuditResult, Impact, Outcome, Ruleset
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +55,13 @@ def gating_findings(result: AuditResult, fail_on: FailOn) -> int:
     """How many un-waived findings (fail or unknown) are at or above the threshold."""
     impacts = {rule.id: rule.impact for rule in result.ruleset.rules}
     count = 0
-    for finding in result.findings:
-        if not finding.outcome.is_finding:
-            continue
+    for rule_id, counts in result.by_rule.items():
         if (
             fail_on.any
-            or finding.rule_id in fail_on.rules
-            or (fail_on.impact is not None and impacts[finding.rule_id].rank >= fail_on.impact.rank)
+            or rule_id in fail_on.rules
+            or (fail_on.impact is not None and impacts[rule_id].rank >= fail_on.impact.rank)
         ):
-            count += 1
+            count += counts[Outcome.FAIL] + counts[Outcome.UNKNOWN]
     return count
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +27,15 @@ environment:
   antivirus: []
 attestations: {}
 """
+
+
+def outcomes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each outcome of a JSON report, with its subject attached."""
+    return [
+        {**outcome, "subject": group["subject"]}
+        for group in report["results"]
+        for outcome in group["outcomes"]
+    ]
 
 
 def write(tmp_path: Path, text: str, name: str = "inv.yaml") -> Path:
@@ -192,7 +202,7 @@ def test_as_of_changes_the_outcome(cli: CliRun, tmp_path: Path) -> None:
         return str(
             next(
                 r["outcome"]
-                for r in report["results"]
+                for r in outcomes(report)
                 if r["rule"] == "MS-3" and r["subject"]["id"] == "SRV16"
             )
         )
@@ -227,9 +237,9 @@ def test_ruleset_overrides_change_outcomes(cli: CliRun, tmp_path: Path) -> None:
     report = json.loads(out.read_text())
     assert report["ruleset"]["id"] == "acme"
     assert report["ruleset"]["parameters"]["look_ahead_days"] == 30
-    sc9 = [r for r in report["results"] if r["rule"] == "SC-9"]
+    sc9 = [r for r in outcomes(report) if r["rule"] == "SC-9"]
     assert sc9[0]["outcome"] == "fail"
-    assert not [r for r in report["results"] if r["rule"] == "SC-10"]
+    assert not [r for r in outcomes(report) if r["rule"] == "SC-10"]
     rule = next(r for r in report["rules"] if r["id"] == "SC-9")
     assert rule["impact"] == "high" and rule["params"]["review_months"] == 6
 
@@ -294,18 +304,17 @@ def test_golden_table(
 
 
 def test_csv_and_yaml_forms_of_the_small_office_agree(cli: CliRun, tmp_path: Path) -> None:
-    outcomes = []
+    seen = []
     for name in ("inventory.yaml", "inventory-csv.yaml"):
         out = tmp_path / f"{name}.json"
         cli("audit", str(SMALL.parent / name), "--as-of", AS_OF, "-f", "json", "-o", str(out))
         report = json.loads(out.read_text())
-        outcomes.append(
+        seen.append(
             sorted(
-                (r["rule"], r["subject"]["id"], r["outcome"], r["reason"])
-                for r in report["results"]
+                (r["rule"], r["subject"]["id"], r["outcome"], r["reason"]) for r in outcomes(report)
             )
         )
-    assert outcomes[0] == outcomes[1]
+    assert seen[0] == seen[1]
 
 
 def test_json_report_shape(cli: CliRun, tmp_path: Path) -> None:
@@ -321,6 +330,6 @@ def test_json_report_shape(cli: CliRun, tmp_path: Path) -> None:
         if rule_id != "SC-4":
             assert by_rule[rule_id]["fail"] >= 1, f"midsize has no {rule_id} failure"
     assert report["summary"]["outcomes"]["unknown"] >= 1
-    for result in report["results"]:
+    for result in outcomes(report):
         assert result["reason"]
         assert result["subject"]["line"] >= 1

@@ -459,6 +459,7 @@ FORTIGATE = {
         ([], FAIL, "no firewall"),
         ([{**FORTIGATE, "form": "virtual"}], FAIL, "virtual"),
         ([{**FORTIGATE, "license_expires": D(2026, 1, 1)}], FAIL, "licence expired"),
+        ([{**FORTIGATE, "subscription_expires": D(2026, 1, 31)}], FAIL, "licence expired"),
         ([{**FORTIGATE, "os": {"name": "FortiOS", "version": "6.0.18"}}], FAIL, "firmware"),
         ([{"hostname": "FW1", "kind": "firewall", "site": "HQ"}], UNKNOWN, "not stated"),
     ],

@@ -13,8 +13,14 @@ def main() -> None:
     typer (in standalone mode) turns usage errors into exit code 2 and `typer.Exit`
     into its code; our own errors carry their exit code; anything else is a bug.
     """
+    import gc
+
     from tma_audit.cli.app import app
 
+    # A short-lived batch run that builds hundreds of thousands of small, acyclic
+    # records: the cyclic collector would only rescan them (a third of the run time
+    # on 35,000 assets). Reference counting still frees everything as usual.
+    gc.disable()
     try:
         app()
     except TmaError as exc:

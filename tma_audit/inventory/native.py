@@ -55,7 +55,8 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
             field="schema",
         )
     client = _client(data["client"], file)
-    assets = [_asset(a, file) for a in data.get("assets") or ()]
+    interned: dict[tuple[Any, ...], OperatingSystem] = {}
+    assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
     for index, name in enumerate(data.get("assets_from") or ()):
         csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
@@ -178,45 +179,161 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             raise InventoryError(
                 f"required column {required!r} is missing", file=file, line=1, field=required
             )
-    assets: list[Asset] = []
     where = Where(file, 1)
     width = len(header)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     line = reader.line_num + 1
     try:
         for row in reader:
             start = line
             line = reader.line_num + 1
-            if not row or all(not cell.strip() for cell in row):
+            if not row or not "".join(row).strip():
                 continue
-            where.line = start
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
+            if len(row) > width and "".join(row[width:]).strip():
+                where.line = start
                 raise where.error(
                     f"row has {len(row)} cells but the header has {width}", f"column {width + 1}"
                 )
-            data: dict[str, Any] = {"__line__": start}
-            software_text = ""
-            for index, name, fpath, spec in plan:
-                if index >= len(row):
-                    continue
-                cell = row[index].strip()
-                if not cell:
-                    continue
-                if fpath is None or spec is None:
-                    software_text = cell
-                    continue
-                value = convert_text(cell, spec, name, where)
-                if len(fpath) == 1:
-                    data[fpath[0]] = value
-                else:
-                    data.setdefault(fpath[0], {"__line__": start})[fpath[1]] = value
-            for required in ("hostname", "kind"):
-                if required not in data:
-                    raise where.error(f"required field {required!r} is empty", required)
-            if software_text:
-                data["software"] = _parse_software_cell(software_text, where)
-            assets.append(_asset(data, file))
+            if len(row) != width:
+                row = (row + [""] * width)[:width]  # noqa: PLW2901 - pad or trim blanks
+            rows.append(row)
+            lines.append(start)
     except csv.Error as exc:
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
+    # Convert column by column: cells repeat a lot (kinds, OS names, dates), so each
+    # distinct text is converted once per column.
+    cells_of: list[tuple[str, ...]] = (
+        list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    )
+    values: dict[str, list[Any]] = {}
+    for index, name, fpath, spec in plan:
+        cells = cells_of[index]
+        if fpath is None or spec is None:
+            values[name] = [cell.strip() or None for cell in cells]
+            continue
+        values[name] = _convert_column(cells, spec, name, where, lines)
+    return _build_csv_assets(values, lines, file, where)
+
+
+def _convert_column(
+    cells: tuple[str, ...], spec: FieldSpec, name: str, where: Where, lines: list[int]
+) -> list[Any]:
+    """Convert each distinct cell once; a bad cell raises for its first row."""
+    cache: dict[str, Any] = {}
+    bad: list[tuple[int, str]] = []
+    for cell in set(cells):
+        text = cell.strip()
+        if not text:
+            cache[cell] = None
+            continue
+        try:
+            cache[cell] = convert_text(text, spec, name, where)
+        except InventoryError:
+            bad.append((cells.index(cell), text))
+    if bad:
+        index, text = min(bad)
+        where.line = lines[index]
+        convert_text(text, spec, name, where)  # raises, now with the right line
+    return list(map(cache.__getitem__, cells))
+
+
+def _build_csv_assets(
+    values: dict[str, list[Any]], lines: list[int], file: str, where: Where
+) -> list[Asset]:
+    nothing: list[Any] = [None] * len(lines)
+
+    def col(name: str) -> list[Any]:
+        return values.get(name) or nothing
+
+    hostnames, kinds = col("hostname"), col("kind")
+    os_name, os_version, os_build, os_edition = (
+        col("os.name"),
+        col("os.version"),
+        col("os.build"),
+        col("os.edition"),
+    )
+    roles, forms, software = col("role"), col("form"), col("software")
+    interned: dict[tuple[Any, ...], OperatingSystem] = {}
+    kind_of = {k.value: k for k in AssetKind}
+    role_of: dict[str | None, Role | None] = {None: None, **{r.value: r for r in Role}}
+    form_of: dict[str | None, FormFactor | None] = {None: None, **{f.value: f for f in FormFactor}}
+    sites, genuine, licensed, esu = (
+        col("site"),
+        col("genuine"),
+        col("licensed"),
+        col("esu_enrolled"),
+    )
+    patched, missing = col("patch.last_patched"), col("patch.missing_critical")
+    agents, definitions, backup = (
+        col("antivirus.agent"),
+        col("antivirus.definitions"),
+        col("backup.covered"),
+    )
+    w_expires, w_level = col("warranty.expires"), col("warranty.level")
+    lic, sub, sup, models = (
+        col("license_expires"),
+        col("subscription_expires"),
+        col("support_expires"),
+        col("model"),
+    )
+    assets: list[Asset] = []
+    append = assets.append
+    for i, line in enumerate(lines):
+        hostname, kind = hostnames[i], kinds[i]
+        if hostname is None or kind is None:
+            where.line = line
+            required = "hostname" if hostname is None else "kind"
+            raise where.error(f"required field {required!r} is empty", required)
+        os = None
+        name = os_name[i]
+        if name is not None:
+            key = (name, os_version[i], os_build[i], os_edition[i])
+            os = interned.get(key)
+            if os is None:
+                os = interned[key] = OperatingSystem(*key)
+        elif os_version[i] or os_build[i] or os_edition[i]:
+            where.line = line
+            raise where.error("os.name is empty, but other os.* cells are given", "os.name")
+        location = Location(file, line)
+        items: tuple[Software, ...] = ()
+        if software[i]:
+            where.line = line
+            items = tuple(
+                Software(
+                    name=s["name"],
+                    version=s.get("version"),
+                    licensed=s.get("licensed"),
+                    location=location,
+                )
+                for s in _parse_software_cell(software[i], where)
+            )
+        append(
+            Asset(
+                hostname,
+                kind_of[kind],
+                sites[i],
+                role_of[roles[i]],
+                os,
+                genuine[i],
+                licensed[i],
+                esu[i],
+                patched[i],
+                missing[i],
+                agents[i],
+                definitions[i],
+                backup[i],
+                w_expires[i],
+                w_level[i],
+                lic[i],
+                sub[i],
+                sup[i],
+                form_of[forms[i]],
+                models[i],
+                items,
+                location,
+            )
+        )
     return assets
 
 
@@ -248,6 +365,8 @@ def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:
 
 # --- building model objects ---------------------------------------------------
 
+_EMPTY: dict[str, Any] = {}
+
 
 def _loc(file: str, data: dict[str, Any]) -> Location:
     return Location(file, int(data.get("__line__", 1)))
@@ -263,27 +382,33 @@ def _client(data: dict[str, Any], file: str) -> Client:
     )
 
 
-def _asset(data: dict[str, Any], file: str) -> Asset:
+def _asset(
+    data: dict[str, Any], file: str, interned: dict[tuple[Any, ...], OperatingSystem]
+) -> Asset:
     os_data = data.get("os")
-    patch = data.get("patch") or {}
-    agent = data.get("antivirus") or {}
-    backup = data.get("backup") or {}
-    warranty = data.get("warranty") or {}
+    patch = data.get("patch") or _EMPTY
+    agent = data.get("antivirus") or _EMPTY
+    backup = data.get("backup") or _EMPTY
+    warranty = data.get("warranty") or _EMPTY
     role = data.get("role")
     form = data.get("form")
+    os = None
+    if os_data:
+        key = (
+            os_data["name"],
+            os_data.get("version"),
+            os_data.get("build"),
+            os_data.get("edition"),
+        )
+        os = interned.get(key)
+        if os is None:
+            os = interned[key] = OperatingSystem(*key)
     return Asset(
         hostname=data["hostname"],
         kind=AssetKind(data["kind"]),
         site=data.get("site"),
         role=Role(role) if role else None,
-        os=OperatingSystem(
-            name=os_data["name"],
-            version=os_data.get("version"),
-            build=os_data.get("build"),
-            edition=os_data.get("edition"),
-        )
-        if os_data
-        else None,
+        os=os,
         genuine=data.get("genuine"),
         licensed=data.get("licensed"),
         esu_enrolled=data.get("esu_enrolled"),

@@ -207,12 +207,15 @@ class Product:
         if sp_match is not None:
             pool = [r for r in pool if keys[r.cycle].sp == int(sp_match.group(1))]
         if build is not None:
-            pool = [r for r in pool if (keys[r.cycle].latest or ())[:2] == build[:2]]
-            ranked = sorted(pool, key=lambda r: keys[r.cycle].latest or ())
-            for release in ranked:
-                if (keys[release.cycle].latest or ()) >= build:
-                    return release
-            return ranked[-1] if ranked else None
+            by_build = [r for r in pool if (keys[r.cycle].latest or ())[:2] == build[:2]]
+            # Office 2016/2019/2021 all report 16.0.x: when the name's year already chose
+            # the release and the build says nothing more, the year decides.
+            if by_build or year_match is None:
+                ranked = sorted(by_build, key=lambda r: keys[r.cycle].latest or ())
+                for release in ranked:
+                    if (keys[release.cycle].latest or ()) >= build:
+                        return release
+                return ranked[-1] if ranked else None
         if "azure connect" not in lowered:
             without_acp = [r for r in pool if not keys[r.cycle].acp]
             pool = without_acp or pool

@@ -15,13 +15,9 @@ class RuleSummary:
 
 
 def rule_summaries(result: AuditResult) -> list[RuleSummary]:
-    per_rule: dict[str, dict[Outcome, int]] = {
-        rule.id: dict.fromkeys(Outcome, 0) for rule in result.ruleset.rules if rule.enabled
-    }
-    for finding in result.findings:
-        per_rule[finding.rule_id][finding.outcome] += 1
+    zero = dict.fromkeys(Outcome, 0)
     return [
-        RuleSummary(rule.id, rule.title, per_rule[rule.id])
+        RuleSummary(rule.id, rule.title, result.by_rule.get(rule.id, zero))
         for rule in result.ruleset.rules
         if rule.enabled
     ]

@@ -20,12 +20,14 @@ from tma_audit.model import (
     BackupProduct,
     Client,
     FormFactor,
+    Installed,
     Outcome,
     Site,
     Software,
     SubjectType,
+    Verdict,
 )
-from tma_audit.rules.registry import Context, ParamSpec, Verdict, check
+from tma_audit.rules.registry import Context, ParamSpec, check
 
 PASS, FAIL, UNKNOWN, NA = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN, Outcome.NOT_APPLICABLE
 
@@ -120,6 +122,34 @@ def _looks_windows(name: str) -> bool:
     return "windows" in low or "hyper-v" in low or low.startswith("win")
 
 
+# --- verdict cache keys (everything a check reads from its subject) ---------------------
+
+
+def _os_key(asset: Asset) -> tuple[object, ...]:
+    return (asset.kind, id(asset.os))
+
+
+def _updates_key(asset: Asset) -> tuple[object, ...]:
+    return (asset.kind, id(asset.os), asset.missing_critical_updates, asset.last_patched)
+
+
+def _genuine_key(subject: Asset | Installed) -> tuple[object, ...]:
+    if isinstance(subject, Installed):
+        sw = subject.software
+        return ("software", sw.name, sw.version, sw.licensed, sw.genuine, sw.support_expires)
+    return (subject.kind, id(subject.os), subject.genuine, subject.licensed, subject.esu_enrolled)
+
+
+def _antivirus_key(subject: Client | Asset) -> tuple[object, ...] | None:
+    if isinstance(subject, Asset):
+        return (subject.antivirus, subject.av_definitions)
+    return None
+
+
+def _warranty_key(device: Asset) -> tuple[object, ...]:
+    return (device.warranty_expires, device.warranty_level, device.role)
+
+
 # --- MS-1 / MS-2: release floors ------------------------------------------------------
 
 
@@ -136,6 +166,7 @@ def _looks_windows(name: str) -> bool:
             "str", "2012", "Oldest acceptable release: '2012' for servers, '10' for desktops."
         ),
     },
+    key=_os_key,
 )
 def windows_release_floor(asset: Asset, ctx: Context) -> Verdict:
     """The Windows release is the contract's minimum or later."""
@@ -225,6 +256,7 @@ def latest_patch_tuesday(on_or_before: dt.date) -> dt.date:
     "windows_updates_current",
     subjects={SubjectType.ASSET},
     params={"grace_days": _GRACE},
+    key=_updates_key,
 )
 def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     """The latest cumulative (critical/security) update is installed."""
@@ -326,11 +358,12 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
 @check(
     "genuine_licensed_supported",
     subjects={SubjectType.ASSET, SubjectType.SOFTWARE},
+    key=_genuine_key,
 )
-def genuine_licensed_supported(subject: Asset | tuple[Asset, Software], ctx: Context) -> Verdict:
+def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verdict:
     """Operating systems and software are genuine, licensed and vendor-supported."""
-    if isinstance(subject, tuple):
-        return _software_supported(subject[0], subject[1], ctx)
+    if isinstance(subject, Installed):
+        return _software_supported(subject.software, ctx)
     asset = subject
     if asset.os is None:
         return Verdict(UNKNOWN, "no operating system stated")
@@ -394,7 +427,7 @@ def genuine_licensed_supported(subject: Asset | tuple[Asset, Software], ctx: Con
     return Verdict(PASS, f"genuine, licensed; {supported_reason}", tuple(evidence), warning)
 
 
-def _software_supported(asset: Asset, software: Software, ctx: Context) -> Verdict:
+def _software_supported(software: Software, ctx: Context) -> Verdict:
     label = software.name + (f" {software.version}" if software.version else "")
     evidence: list[tuple[str, str]] = [("software", label)]
     fails: list[str] = []
@@ -463,6 +496,10 @@ def _product_current(
         status = ctx.lifecycle.support_status(release, ctx.as_of, False)
         if status.status == SupportStatus.ENDED:
             fails.append(status.reason)
+        else:
+            warning = _ahead(f"{release.label} support", status.until, ctx)
+            if warning:
+                warnings.append(warning)
     return fails, unknowns, warnings
 
 
@@ -474,6 +511,7 @@ def _product_current(
             "int", 7, "Oldest acceptable antivirus definitions on a device, in days.", minimum=0
         ),
     },
+    key=_antivirus_key,
 )
 def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
@@ -635,6 +673,12 @@ def hardware_firewall(site: Site, ctx: Context) -> Verdict:
     return min(verdicts, key=lambda v: {PASS: 0, UNKNOWN: 1, FAIL: 2}[v.outcome])
 
 
+def _licence_date(fw: Asset) -> dt.date | None:
+    """A firewall's licence runs out with the first of its licence and subscription."""
+    days = [d for d in (fw.license_expires, fw.subscription_expires) if d is not None]
+    return min(days) if days else None
+
+
 def _firewall_verdict(fw: Asset, ctx: Context) -> Verdict:
     fails: list[str] = []
     unknowns: list[str] = []
@@ -646,12 +690,13 @@ def _firewall_verdict(fw: Asset, ctx: Context) -> Verdict:
         fails.append(f"a {fw.form.value} firewall, not a hardware firewall")
     if fw.licensed is False:
         fails.append("not licensed")
-    if fw.license_expires is not None:
-        evidence.append(("license_expires", _iso(fw.license_expires)))
-        if fw.license_expires < ctx.as_of:
-            fails.append(f"licence expired {_iso(fw.license_expires)}")
+    licence = _licence_date(fw)
+    if licence is not None:
+        evidence.append(("license_expires", _iso(licence)))
+        if licence < ctx.as_of:
+            fails.append(f"licence expired {_iso(licence)}")
         else:
-            warnings.append(_ahead("firewall licence", fw.license_expires, ctx))
+            warnings.append(_ahead("firewall licence", licence, ctx))
     elif fw.licensed is None:
         unknowns.append("licence not stated")
     support_known = False
@@ -704,7 +749,7 @@ def firewall_contracts(fw: Asset, ctx: Context) -> Verdict:
     required = set(ctx.params["require"])
     dates = _Dates(ctx, fw.hostname)
     if "license" in required:
-        dates.judge("licence", fw.license_expires or fw.subscription_expires)
+        dates.judge("licence", _licence_date(fw))
     if "support" in required:
         dates.judge("manufacturer support", fw.support_expires)
     if "warranty" in required and fw.form not in (FormFactor.VIRTUAL, FormFactor.SOFTWARE):
@@ -735,6 +780,7 @@ WARRANTY_RANK = {
             "Minimum warranty level per role (24x7, 8x5-nbd, 8x5-2bd, 8x5, depot).",
         )
     },
+    key=_warranty_key,
 )
 def network_warranty(device: Asset, ctx: Context) -> Verdict:
     """Router and switch warranty is current at the level the device's role needs."""
@@ -782,16 +828,21 @@ def network_warranty(device: Asset, ctx: Context) -> Verdict:
     if have < WARRANTY_RANK.get(need, 0):
         return Verdict(
             FAIL,
-            f"{level} warranty is below the {need} a {device.role.value} device needs",
+            f"{level} warranty is below the {need} {_article(device.role.value)} "
+            f"{device.role.value} device needs",
             tuple(evidence),
         )
     return Verdict(
         PASS,
         f"{level} warranty current to {_iso(device.warranty_expires)} "
-        f"(a {device.role.value} device needs {need})",
+        f"({_article(device.role.value)} {device.role.value} device needs {need})",
         tuple(evidence),
         warning,
     )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 # --- SC-3, SC-4, SC-9: client attestations -----------------------------------------------------

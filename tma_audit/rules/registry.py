@@ -7,12 +7,12 @@ the parameters it accepts (name, type, default) and the subjects it can judge.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.model import Inventory, Outcome, SubjectType
+from tma_audit.model import Inventory, SubjectType, Verdict
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
 
@@ -35,15 +35,11 @@ class Context:
     params: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    outcome: Outcome
-    reason: str
-    evidence: tuple[tuple[str, str], ...] = ()
-    warning: str | None = None
-
-
 CheckFn = Callable[[Any, Context], Verdict]
+#: Everything a check reads from its subject, as a hashable key: subjects with equal keys
+#: get the same verdict, so it is computed once per rule (35,000 assets share a few dozen
+#: OS and patch combinations). None means "do not cache this subject".
+KeyFn = Callable[[Any], Hashable | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +49,7 @@ class CheckSpec:
     subjects: frozenset[SubjectType]
     params: dict[str, ParamSpec] = field(default_factory=dict)
     description: str = ""
+    key: KeyFn | None = None
 
 
 #: Parameters every check receives (ruleset-level `parameters`).
@@ -75,6 +72,7 @@ def check(
     subjects: set[SubjectType],
     params: dict[str, ParamSpec] | None = None,
     description: str = "",
+    key: KeyFn | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a name."""
 
@@ -87,6 +85,7 @@ def check(
             frozenset(subjects),
             params or {},
             description or (func.__doc__ or "").strip(),
+            key,
         )
         return func
 
