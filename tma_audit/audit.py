@@ -63,6 +63,7 @@ def run_audit(
             evaluators[subject_type].append(evaluator)
     findings: list[Finding] = []
     append = findings.append
+    make_finding = tuple.__new__  # Finding(...) without the NamedTuple __new__ wrapper
     for subject_type, active in evaluators.items():
         if not active:
             continue
@@ -84,7 +85,7 @@ def run_audit(
                     if cached is None:
                         cached = ev.cache[key] = ev.func(target, ev.ctx)
                     verdict = cached
-                append(Finding(ev.rule_id, subject, verdict))
+                append(make_finding(Finding, (ev.rule_id, subject, verdict)))
     by_rule = {ev.rule_id: dict.fromkeys(Outcome, 0) for ev in ordered}
     for (rule_id, outcome), count in Counter(
         (f.rule_id, f.verdict.outcome) for f in findings

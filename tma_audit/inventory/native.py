@@ -188,7 +188,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
         for row in reader:
             start = line
             line = reader.line_num + 1
-            if not row or not "".join(row).strip():
+            if not any(row):  # blank rows (",,,,") are skipped; blank-looking ones below
                 continue
             if len(row) > width and "".join(row[width:]).strip():
                 where.line = start
@@ -220,6 +220,8 @@ def _convert_column(
     cells: tuple[str, ...], spec: FieldSpec, name: str, where: Where, lines: list[int]
 ) -> list[Any]:
     """Convert each distinct cell once; a bad cell raises for its first row."""
+    if spec.type == "str":
+        return [cell.strip() or None for cell in cells]
     cache: dict[str, Any] = {}
     bad: list[tuple[int, str]] = []
     for cell in set(cells):
@@ -282,6 +284,8 @@ def _build_csv_assets(
     for i, line in enumerate(lines):
         hostname, kind = hostnames[i], kinds[i]
         if hostname is None or kind is None:
+            if all(column[i] is None for column in values.values()):
+                continue  # a row of blanks
             where.line = line
             required = "hostname" if hostname is None else "kind"
             raise where.error(f"required field {required!r} is empty", required)

@@ -7,7 +7,7 @@ report show one changed line per changed outcome and 200,000 results render quic
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
 from tma_audit.model import AuditResult, Finding, Outcome, Subject
@@ -25,7 +25,9 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
     # The header's keys are sorted; "results" comes last so the header reads first.
     if not lines:
         return head[:-2] + ',\n  "results": []\n}\n'
-    return "".join([head[:-2], ',\n  "results": [\n    ', ",\n    ".join(lines), "\n  ]\n}\n"])
+    lines[0] = head[:-2] + ',\n  "results": [\n    ' + lines[0]
+    lines[-1] += "\n  ]\n}\n"
+    return ",\n    ".join(lines)
 
 
 def _result_lines(findings: tuple[Finding, ...]) -> list[str]:
@@ -36,28 +38,30 @@ def _result_lines(findings: tuple[Finding, ...]) -> list[str]:
     has ~180,000 outcomes but a few thousand distinct verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    verdicts: dict[tuple[str, int], str] = {}
+    # id(verdict) -> (rule id, JSON text); a Verdict is made by one rule's check
+    verdicts: dict[int, tuple[str, str]] = {}
+    fragments: dict[object, str] = {}
     lines: list[str] = []
     outcomes: list[str] = []
     current: Subject | None = None
-    for f in findings:
-        if f.subject is not current:
+    for rule_id, subject, v in findings:
+        if subject is not current:
             if current is not None:
-                lines.append(_line(outcomes, _subject_json(current, encode)))
-            current = f.subject
+                lines.append(_line(outcomes, _subject_json(current, fragments)))
+            current = subject
             outcomes = []
-        v = f.verdict
-        text = verdicts.get((f.rule_id, id(v)))
-        if text is None:
+        cached = verdicts.get(id(v))
+        if cached is None or cached[0] != rule_id:
             evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
             warning = f', "warning": {encode(v.warning)}' if v.warning else ""
-            text = verdicts[(f.rule_id, id(v))] = (
+            cached = verdicts[id(v)] = (
+                rule_id,
                 f'{{{evidence}"outcome": "{v.outcome.value}", "reason": {encode(v.reason)}, '
-                f'"rule": {encode(f.rule_id)}{warning}}}'
+                f'"rule": {encode(rule_id)}{warning}}}',
             )
-        outcomes.append(text)
+        outcomes.append(cached[1])
     if current is not None:
-        lines.append(_line(outcomes, _subject_json(current, encode)))
+        lines.append(_line(outcomes, _subject_json(current, fragments)))
     return lines
 
 
@@ -121,18 +125,26 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
     }
 
 
-def _subject_json(subject: Subject, encode: Callable[[object], str]) -> str:
-    """The subject's JSON object, keys sorted (as `encode` of the mapping would give)."""
-    parts = []
+def _subject_json(subject: Subject, fragments: dict[object, str]) -> str:
+    """The subject's JSON object, keys sorted (as encoding the mapping would give).
+
+    `fragments` caches the encoded file names, kinds and types, which repeat.
+    """
     loc = subject.location
-    if loc is not None:
-        parts.append(f'"file": {encode(loc.file)}')
-    parts.append(f'"id": {encode(subject.id)}')
-    if subject.kind is not None:
-        parts.append(f'"kind": "{subject.kind.value}"')
-    if loc is not None:
-        parts.append(f'"line": {loc.line}')
-    if subject.site is not None:
-        parts.append(f'"site": {encode(subject.site)}')
-    parts.append(f'"type": "{subject.type.value}"')
-    return "{" + ", ".join(parts) + "}"
+    kind = subject.kind
+    site = subject.site
+    file_key = ("file", loc.file if loc is not None else None)
+    head = fragments.get(file_key)
+    if head is None:
+        head = fragments[file_key] = f'{{"file": {_string(loc.file)}, ' if loc is not None else "{"
+    tail = fragments.get(("type", subject.type))
+    if tail is None:
+        tail = fragments[("type", subject.type)] = f'"type": "{subject.type.value}"}}'
+    kind_text = fragments.get(("kind", kind))
+    if kind_text is None:
+        kind_text = fragments[("kind", kind)] = (
+            f', "kind": "{kind.value}"' if kind is not None else ""
+        )
+    line = f', "line": {loc.line}' if loc is not None else ""
+    site_text = f', "site": {_string(site)}' if site is not None else ""
+    return f'{head}"id": {_string(subject.id)}{kind_text}{line}{site_text}, {tail}'
