@@ -161,7 +161,7 @@ def _build(events: Any, file: str, error: type[TmaError]) -> Node | None:
             stack.pop()
         elif kind is yaml.AliasEvent:
             target = anchors.get(event.anchor)
-            if target is None:  # pragma: no cover - the parser reports it first
+            if target is None:
                 raise error(f"unknown alias *{event.anchor}", file=file, line=_line_of(event))
             add(target)
         elif kind is yaml.DocumentStartEvent:

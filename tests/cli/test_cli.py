@@ -333,3 +333,46 @@ def test_json_report_shape(cli: CliRun, tmp_path: Path) -> None:
     for result in outcomes(report):
         assert result["reason"]
         assert result["subject"]["line"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("binary.yaml", b"\x00\x01\x02\xff\xfe garbage"),
+        ("list.yaml", b"- a\n- b\n"),
+        ("scalar.yaml", b"just text\n"),
+        ("client-number.yaml", b"client: 5\n"),
+        ("assets-numbers.yaml", b"client: {name: A}\nassets: [1, 2]\n"),
+        ("hostname-list.yaml", b"client: {name: A}\nassets:\n  - {hostname: [a], kind: server}\n"),
+        ("site-map.yaml", b"client: {name: A, sites: {HQ: 1}}\n"),
+        ("tabs.yaml", b"client:\n\tname: A\n"),
+        ("big-int.yaml", b"client: {name: A}\nassets:\n  - hostname: X\n    kind: server\n"
+         b"    patch: {missing_critical: 99999999999999999999999999}\n    genuine: 1\n"),
+        ("nul.csv", b"hostname,kind\nX\x00,server\n"),
+        ("only-header.csv", b"\n"),
+        ("quote.csv", b'hostname,kind\n"X,server\n'),
+        ("latin1.csv", "hostname,kind,site\nZ\xfcrich,server,HQ\n".encode("latin-1")),
+        ("wireless.yaml", b"client: {name: A}\nattestations:\n  wireless:\n"
+         b"    - {site: HQ, networks: [{ssid: X}]}\n"),
+        ("apps.yaml", b"client: {name: A}\nattestations: {applications: [{vendor: V}]}\n"),
+        ("empty-os.yaml", b"client: {name: A}\nassets:\n  - {hostname: X, kind: server, os: {}}\n"),
+        ("csv-os.csv", b"hostname,kind,os.build\nX,server,17763.1\n"),
+    ],
+)
+def test_bad_files_never_crash(cli: CliRun, tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    run = cli("audit", str(path))
+    assert run.code == 2, (run.code, run.out, run.err)
+    assert run.err.startswith(f"tma-audit: error: {path}")
+    assert "Traceback" not in run.err and "internal error" not in run.err
+
+
+def test_group_by_rule_and_colour(cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = cli("audit", str(SMALL), "--as-of", AS_OF, "--group-by", "rule")
+    assert "Findings by rule" in run.out
+    assert "\x1b[" not in run.out  # NO_COLOR is set by the fixture
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = cli("audit", str(SMALL), "--as-of", AS_OF)
+    assert "\x1b[" in coloured.out

@@ -14,6 +14,8 @@ from tma_audit.yamlio import Node
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
 _INT = re.compile(r"^[+-]?\d+$")
+#: control characters: never part of a real name, a sign of a binary or corrupted file
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Where:
@@ -37,6 +39,8 @@ def convert_text(
     """Convert one non-empty text value to the field's type."""
     kind = spec.type
     if kind == "str":
+        if CONTROL.search(text):
+            raise where.error(f"contains control characters: {text!r}", path, line)
         return text
     if kind == "int":
         if not _INT.match(text.strip()):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tma_audit.errors import InventoryError
-from tma_audit.inventory.fields import Where, convert_object, convert_text, suggest
+from tma_audit.inventory.fields import CONTROL, Where, convert_object, convert_text, suggest
 from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
 from tma_audit.model import (
     AntivirusProduct,
@@ -97,6 +97,7 @@ def load_csv_inventory(path: Path, display: str | None = None) -> Inventory:
 # --- CSV -------------------------------------------------------------------
 
 _SOFTWARE_COLUMN = "software"
+_TEXT = FieldSpec("str", "free text")
 
 
 def csv_columns() -> dict[str, tuple[str, ...]]:
@@ -209,10 +210,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
     values: dict[str, list[Any]] = {}
     for index, name, fpath, spec in plan:
         cells = cells_of[index]
-        if fpath is None or spec is None:
-            values[name] = [cell.strip() or None for cell in cells]
-            continue
-        values[name] = _convert_column(cells, spec, name, where, lines)
+        values[name] = _convert_column(cells, spec or _TEXT, name, where, lines)
     return _build_csv_assets(values, lines, file, where)
 
 
@@ -221,6 +219,10 @@ def _convert_column(
 ) -> list[Any]:
     """Convert each distinct cell once; a bad cell raises for its first row."""
     if spec.type == "str":
+        if CONTROL.search("".join(cells)):
+            index = next(i for i, cell in enumerate(cells) if CONTROL.search(cell))
+            where.line = lines[index]
+            convert_text(cells[index], spec, name, where)  # raises with the line
         return [cell.strip() or None for cell in cells]
     cache: dict[str, Any] = {}
     bad: list[tuple[int, str]] = []
