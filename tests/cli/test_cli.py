@@ -346,14 +346,20 @@ def test_json_report_shape(cli: CliRun, tmp_path: Path) -> None:
         ("hostname-list.yaml", b"client: {name: A}\nassets:\n  - {hostname: [a], kind: server}\n"),
         ("site-map.yaml", b"client: {name: A, sites: {HQ: 1}}\n"),
         ("tabs.yaml", b"client:\n\tname: A\n"),
-        ("big-int.yaml", b"client: {name: A}\nassets:\n  - hostname: X\n    kind: server\n"
-         b"    patch: {missing_critical: 99999999999999999999999999}\n    genuine: 1\n"),
+        (
+            "big-int.yaml",
+            b"client: {name: A}\nassets:\n  - hostname: X\n    kind: server\n"
+            b"    patch: {missing_critical: 99999999999999999999999999}\n    genuine: 1\n",
+        ),
         ("nul.csv", b"hostname,kind\nX\x00,server\n"),
         ("only-header.csv", b"\n"),
         ("quote.csv", b'hostname,kind\n"X,server\n'),
         ("latin1.csv", "hostname,kind,site\nZ\xfcrich,server,HQ\n".encode("latin-1")),
-        ("wireless.yaml", b"client: {name: A}\nattestations:\n  wireless:\n"
-         b"    - {site: HQ, networks: [{ssid: X}]}\n"),
+        (
+            "wireless.yaml",
+            b"client: {name: A}\nattestations:\n  wireless:\n"
+            b"    - {site: HQ, networks: [{ssid: X}]}\n",
+        ),
         ("apps.yaml", b"client: {name: A}\nattestations: {applications: [{vendor: V}]}\n"),
         ("empty-os.yaml", b"client: {name: A}\nassets:\n  - {hostname: X, kind: server, os: {}}\n"),
         ("csv-os.csv", b"hostname,kind,os.build\nX,server,17763.1\n"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tma_audit.errors import InventoryError
 from tma_audit.inventory.fields import CONTROL, Where, convert_object, convert_text, suggest
@@ -150,7 +150,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
         ) from None
     except csv.Error as exc:
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=1) from None
-    plan: list[tuple[int, str, tuple[str, ...] | None, FieldSpec | None]] = []
+    plan: list[tuple[int, str, FieldSpec | None]] = []
     seen: dict[str, int] = {}
     for index, raw_name in enumerate(header):
         name = raw_name.strip().lower()
@@ -166,7 +166,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             )
         seen[name] = index
         if name == _SOFTWARE_COLUMN:
-            plan.append((index, name, None, None))
+            plan.append((index, name, None))
             continue
         path = columns.get(name)
         if path is None:
@@ -174,7 +174,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             raise InventoryError(
                 f"unknown column {raw_name!r}{hint}", file=file, line=1, field=raw_name
             )
-        plan.append((index, name, path, _field_spec(path)))
+        plan.append((index, name, _field_spec(path)))
     for required in ("hostname", "kind"):
         if required not in seen:
             raise InventoryError(
@@ -208,7 +208,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
         list(zip(*rows, strict=True)) if rows else [() for _ in header]
     )
     values: dict[str, list[Any]] = {}
-    for index, name, fpath, spec in plan:
+    for index, name, spec in plan:
         cells = cells_of[index]
         values[name] = _convert_column(cells, spec or _TEXT, name, where, lines)
     return _build_csv_assets(values, lines, file, where)
@@ -445,44 +445,28 @@ def _asset(
     )
 
 
+_R = TypeVar("_R")
+
+
+def _record(cls: Callable[..., _R], data: dict[str, Any], file: str) -> _R:
+    """A record whose fields are named as its schema's keys, plus where it was defined."""
+    fields = {key: value for key, value in data.items() if key != "__line__"}
+    return cls(**fields, location=_loc(file, data))
+
+
+def _records(
+    cls: Callable[..., _R], items: list[dict[str, Any]] | None, file: str
+) -> tuple[_R, ...]:
+    return tuple(_record(cls, item, file) for item in items or ())
+
+
 def _environment(data: dict[str, Any] | None, file: str) -> Environment:
     if not data:
         return Environment()
     return Environment(
-        antivirus=tuple(
-            AntivirusProduct(
-                product=a["product"],
-                version=a.get("version"),
-                license_expires=a.get("license_expires"),
-                support_expires=a.get("support_expires"),
-                centrally_managed=a.get("centrally_managed"),
-                protects_email=a.get("protects_email"),
-                license_holder=a.get("license_holder"),
-                location=_loc(file, a),
-            )
-            for a in data.get("antivirus") or ()
-        ),
-        backup=tuple(
-            BackupProduct(
-                product=b["product"],
-                version=b.get("version"),
-                license_expires=b.get("license_expires"),
-                support_expires=b.get("support_expires"),
-                warranty_expires=b.get("warranty_expires"),
-                server_based=b.get("server_based"),
-                location=_loc(file, b),
-            )
-            for b in data.get("backup") or ()
-        ),
-        email_protection=tuple(
-            EmailProtection(
-                product=e["product"],
-                license_expires=e.get("license_expires"),
-                support_expires=e.get("support_expires"),
-                location=_loc(file, e),
-            )
-            for e in data.get("email_protection") or ()
-        ),
+        antivirus=_records(AntivirusProduct, data.get("antivirus"), file),
+        backup=_records(BackupProduct, data.get("backup"), file),
+        email_protection=_records(EmailProtection, data.get("email_protection"), file),
         stated=True,
         location=_loc(file, data),
     )
@@ -495,23 +479,10 @@ def _attestations(data: dict[str, Any] | None, file: str) -> Attestations:
     change = data.get("change_notification")
     plan = data.get("continuity_plan")
     return Attestations(
-        cyber_insurance=CyberInsurance(
-            carrier=insurance.get("carrier"),
-            policy=insurance.get("policy"),
-            expires=insurance.get("expires"),
-            location=_loc(file, insurance),
-        )
-        if insurance
-        else None,
+        cyber_insurance=_record(CyberInsurance, insurance, file) if insurance else None,
         change_notification=change["contact"] if change else None,
         change_notification_location=_loc(file, change) if change else None,
-        continuity_plan=ContinuityPlan(
-            last_reviewed=plan.get("last_reviewed"),
-            last_tested=plan.get("last_tested"),
-            location=_loc(file, plan),
-        )
-        if plan
-        else None,
+        continuity_plan=_record(ContinuityPlan, plan, file) if plan else None,
         wireless=tuple(
             SiteWireless(
                 site=w["site"],
@@ -524,16 +495,7 @@ def _attestations(data: dict[str, Any] | None, file: str) -> Attestations:
             )
             for w in data.get("wireless") or ()
         ),
-        applications=tuple(
-            Application(
-                name=a["name"],
-                vendor=a.get("vendor"),
-                support_expires=a.get("support_expires"),
-                support_contact=a.get("support_contact"),
-                location=_loc(file, a),
-            )
-            for a in data.get("applications") or ()
-        ),
+        applications=_records(Application, data.get("applications"), file),
         applications_stated=data.get("applications") is not None,
         location=_loc(file, data),
     )
