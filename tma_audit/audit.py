@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,13 +12,13 @@ from tma_audit.model import (
     AssetKind,
     AuditResult,
     DataInfo,
-    Finding,
     Installed,
     Inventory,
     Outcome,
     Ruleset,
     Site,
     Subject,
+    SubjectResult,
     SubjectType,
     Verdict,
 )
@@ -36,6 +35,7 @@ class _Evaluator:
     key: KeyFn | None
     ctx: Context
     cache: dict[Hashable, Verdict] = field(default_factory=dict)
+    counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
 
 
 def run_audit(
@@ -61,36 +61,35 @@ def run_audit(
         ordered.append(evaluator)
         for subject_type in rule.applies_to.subjects:
             evaluators[subject_type].append(evaluator)
-    findings: list[Finding] = []
-    append = findings.append
-    make_finding = tuple.__new__  # Finding(...) without the NamedTuple __new__ wrapper
+    results: list[SubjectResult] = []
+    append = results.append
     for subject_type, active in evaluators.items():
         if not active:
             continue
-        by_kind: dict[AssetKind | None, list[_Evaluator]] = {}
+        by_kind: dict[AssetKind | None, tuple[tuple[str, ...], list[_Evaluator]]] = {}
         for subject, target in _subjects(subject_type, inventory):
             kind = subject.kind
-            applicable = by_kind.get(kind)
-            if applicable is None:
-                applicable = by_kind[kind] = [
-                    ev for ev in active if not ev.kinds or kind is None or kind in ev.kinds
-                ]
-            for ev in applicable:
+            plan = by_kind.get(kind)
+            if plan is None:
+                chosen = [ev for ev in active if not ev.kinds or kind is None or kind in ev.kinds]
+                plan = by_kind[kind] = (tuple(ev.rule_id for ev in chosen), chosen)
+            rule_ids, chosen = plan
+            if not chosen:
+                continue
+            verdicts = []
+            for ev in chosen:
                 key_fn = ev.key
                 key = key_fn(target) if key_fn is not None else None
-                if key is None:
+                cached = ev.cache.get(key) if key is not None else None
+                if cached is not None:
+                    verdict = cached
+                elif key is None:
                     verdict = ev.func(target, ev.ctx)
                 else:
-                    cached = ev.cache.get(key)
-                    if cached is None:
-                        cached = ev.cache[key] = ev.func(target, ev.ctx)
-                    verdict = cached
-                append(make_finding(Finding, (ev.rule_id, subject, verdict)))
-    by_rule = {ev.rule_id: dict.fromkeys(Outcome, 0) for ev in ordered}
-    for (rule_id, outcome), count in Counter(
-        (f.rule_id, f.verdict.outcome) for f in findings
-    ).items():
-        by_rule[rule_id][outcome] += count
+                    verdict = ev.cache[key] = ev.func(target, ev.ctx)
+                ev.counts[verdict.outcome] += 1
+                verdicts.append(verdict)
+            append(SubjectResult(subject, rule_ids, tuple(verdicts)))
     data = DataInfo(
         date=lifecycle.date,
         updates_date=lifecycle.updates_date,
@@ -102,8 +101,8 @@ def run_audit(
         ruleset=ruleset,
         as_of=as_of,
         data=data,
-        findings=tuple(findings),
-        by_rule=by_rule,
+        results=tuple(results),
+        by_rule={ev.rule_id: ev.counts for ev in ordered},
         inventory_sources=inventory.sources,
     )
 

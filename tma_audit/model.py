@@ -464,17 +464,39 @@ class DataInfo:
     sources: tuple[tuple[str, str], ...] = ()
 
 
+class SubjectResult(NamedTuple):
+    """One subject and its verdicts, one per applicable rule, in ruleset order.
+
+    Subjects of one kind share the `rule_ids` tuple, and subjects with equal evidence
+    share the `verdicts` tuple itself: renderers encode each distinct one once.
+    """
+
+    subject: Subject
+    rule_ids: tuple[str, ...]
+    verdicts: tuple[Verdict, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class AuditResult:
     client: Client
     ruleset: Ruleset
     as_of: dt.date
     data: DataInfo
-    findings: tuple[Finding, ...]
+    #: per subject, sorted by subject type, then subject id
+    results: tuple[SubjectResult, ...]
     #: outcome counts per enabled rule, in ruleset order
     by_rule: dict[str, dict[Outcome, int]] = field(default_factory=dict)
     inventory_sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every (subject, rule) outcome, flat, in the order of `results`."""
+        return tuple(
+            Finding(rule_id, result.subject, verdict)
+            for result in self.results
+            for rule_id, verdict in zip(result.rule_ids, result.verdicts, strict=True)
+        )
 
     def counts(self) -> dict[Outcome, int]:
         totals = dict.fromkeys(Outcome, 0)

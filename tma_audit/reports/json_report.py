@@ -7,10 +7,11 @@ report show one changed line per changed outcome and 200,000 results render quic
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
-from tma_audit.model import AuditResult, Finding, Outcome, Subject
+from tma_audit.model import AuditResult, Outcome, Subject, SubjectResult, Verdict
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
@@ -21,7 +22,7 @@ FORMAT_VERSION = "1.0"
 def render_json(result: AuditResult, options: RenderOptions) -> str:
     header = report_header(result, options)
     head = json.dumps(header, indent=2, sort_keys=True)
-    lines = _result_lines(result.findings)
+    lines = _result_lines(result.results)
     # The header's keys are sorted; "results" comes last so the header reads first.
     if not lines:
         return head[:-2] + ',\n  "results": []\n}\n'
@@ -30,43 +31,38 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
     return ",\n    ".join(lines)
 
 
-def _result_lines(findings: tuple[Finding, ...]) -> list[str]:
+def _result_lines(results: tuple[SubjectResult, ...]) -> list[str]:
     """One line per subject: `{"outcomes": [...], "subject": {...}}`, keys sorted.
 
-    Findings arrive grouped by subject, and subjects with equal evidence share a
-    Verdict, so each verdict's JSON is encoded once and reused: a 35,000-asset audit
-    has ~180,000 outcomes but a few thousand distinct verdicts.
+    Subjects with equal evidence share a Verdict, so each (rule, verdict) is encoded
+    once: a 35,000-asset audit has ~180,000 outcomes but a few thousand verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    # id(verdict) -> (rule id, JSON text); a Verdict is made by one rule's check
-    verdicts: dict[int, tuple[str, str]] = {}
+    # (rule, id(verdict)) -> the outcome's JSON: verdicts are shared by equal evidence
+    encoded: dict[tuple[str, int], str] = {}
     fragments: dict[object, str] = {}
     lines: list[str] = []
-    outcomes: list[str] = []
-    current: Subject | None = None
-    for rule_id, subject, v in findings:
-        if subject is not current:
-            if current is not None:
-                lines.append(_line(outcomes, _subject_json(current, fragments)))
-            current = subject
-            outcomes = []
-        cached = verdicts.get(id(v))
-        if cached is None or cached[0] != rule_id:
-            evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
-            warning = f', "warning": {encode(v.warning)}' if v.warning else ""
-            cached = verdicts[id(v)] = (
-                rule_id,
-                f'{{{evidence}"outcome": "{v.outcome.value}", "reason": {encode(v.reason)}, '
-                f'"rule": {encode(rule_id)}{warning}}}',
-            )
-        outcomes.append(cached[1])
-    if current is not None:
-        lines.append(_line(outcomes, _subject_json(current, fragments)))
+    append = lines.append
+    for subject, rule_ids, verdicts in results:
+        parts = []
+        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
+            text = encoded.get((rule_id, id(verdict)))
+            if text is None:
+                text = encoded[(rule_id, id(verdict))] = _outcome_json(rule_id, verdict, encode)
+            parts.append(text)
+        append(
+            f'{{"outcomes": [{", ".join(parts)}], "subject": {_subject_json(subject, fragments)}}}'
+        )
     return lines
 
 
-def _line(outcomes: list[str], subject_json: str) -> str:
-    return f'{{"outcomes": [{", ".join(outcomes)}], "subject": {subject_json}}}'
+def _outcome_json(rule_id: str, v: Verdict, encode: Callable[[object], str]) -> str:
+    evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
+    warning = f', "warning": {encode(v.warning)}' if v.warning else ""
+    return (
+        f'{{{evidence}"outcome": "{v.outcome.value}", "reason": {encode(v.reason)}, '
+        f'"rule": {encode(rule_id)}{warning}}}'
+    )
 
 
 def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]:
