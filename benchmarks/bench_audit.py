@@ -159,8 +159,8 @@ def _nested(row: dict[str, str]) -> dict[str, object]:
     return out
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one run of a command."""
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident memory (MiB) of one run of a command."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -171,7 +171,7 @@ def timed(args: list[str]) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({code}): {err[:500]}")
-    return wall, usage.ru_maxrss / 1024  # Linux reports KiB
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
 
 
 def main() -> int:
@@ -187,7 +187,10 @@ def main() -> int:
     print(f"tma-audit --help: median {statistics.median(help_times):.3f} s")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        print(f"{'assets':>8} {'form':>5} {'wall s (median)':>16} {'peak MiB':>9} {'results':>8}")
+        print(
+            f"{'assets':>8} {'form':>5} {'wall s (median)':>16} {'cpu s (median)':>15} "
+            f"{'peak MiB':>9} {'results':>8}"
+        )
         for n in args.sizes:
             for form in args.forms:
                 inventory = write_inventory(directory, n, form)
@@ -205,9 +208,10 @@ def main() -> int:
                 ]
                 runs = [timed(cmd) for _ in range(args.repeat)]
                 wall = statistics.median(r[0] for r in runs)
-                peak = max(r[1] for r in runs)
+                cpu = statistics.median(r[1] for r in runs)
+                peak = max(r[2] for r in runs)
                 results = out.read_text(encoding="utf-8").count('"rule":')
-                print(f"{n:>8} {form:>5} {wall:>16.3f} {peak:>9.0f} {results:>8}")
+                print(f"{n:>8} {form:>5} {wall:>16.3f} {cpu:>15.3f} {peak:>9.0f} {results:>8}")
     return 0
 
 

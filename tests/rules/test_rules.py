@@ -304,6 +304,27 @@ def test_ms1u_patch_evidence(audit_doc: AuditDoc, patch: dict[str, Any], expecte
     assert finding(audit_doc(doc(asset)), "MS-1U", "SRV1").outcome == expected
 
 
+def test_ms1u_ended_release_is_due_only_its_last_update(audit_doc: AuditDoc) -> None:
+    # Windows Server 2012 R2 ended 2023-10-10 (ESU to 2026-10-13): no November update
+    # exists for it, so a server patched after its last release has the latest updates;
+    # MS-3 is where the missing support shows.
+    patched = server(
+        os=os_("Windows Server 2012 R2 Standard", "9600.21620"),
+        patch={"last_patched": D(2023, 10, 20)},
+    )
+    found = finding(audit_doc(doc(patched)), "MS-1U", "SRV1")
+    assert found.outcome == PASS, found.reason
+    assert "2023-10-10" in found.reason
+    enrolled = server(
+        os=os_("Windows Server 2012 R2 Standard", "9600.21620"),
+        esu_enrolled=True,
+        patch={"last_patched": D(2023, 10, 20)},
+    )
+    found = finding(audit_doc(doc(enrolled)), "MS-1U", "SRV1")
+    assert found.outcome == FAIL  # enrolled: the 2026-10-13 ESU update was due
+    assert "2026-10-13" in found.reason
+
+
 def test_ms1u_unknown_without_evidence(audit_doc: AuditDoc) -> None:
     found = finding(audit_doc(doc(server(os=os_("Windows Server 2019 Standard")))), "MS-1U", "SRV1")
     assert found.outcome == UNKNOWN

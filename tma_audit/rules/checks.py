@@ -276,6 +276,10 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
         return Verdict(UNKNOWN, f"operating system {asset.os.name!r} is not recognisable")
     # an update is due once it is more than `grace` days old
     cutoff = ctx.as_of - dt.timedelta(days=grace + 1)
+    # a release past its (extended) support gets no more updates: its last one is due
+    final = _last_update_day(asset, rec)
+    if final is not None and final < cutoff:
+        cutoff = final
     due_tuesday = latest_patch_tuesday(cutoff)
     evidence: list[tuple[str, str]] = []
     missing = asset.missing_critical_updates
@@ -350,6 +354,16 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
             tuple(evidence),
         )
     return Verdict(UNKNOWN, "no build revision, patch date or patch scan given", tuple(evidence))
+
+
+def _last_update_day(asset: Asset, rec: OsRecognition) -> dt.date | None:
+    """The last day the release got security updates (ESU counts only when enrolled)."""
+    release = rec.release
+    if release is None:
+        return None
+    if asset.esu_enrolled and release.esu_end is not None:
+        return release.esu_end
+    return release.support_end
 
 
 # --- MS-3 / SC-7: genuine, licensed, vendor-supported ---------------------------------
