@@ -182,26 +182,29 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             )
     where = Where(file, 1)
     width = len(header)
+    header_lines = reader.line_num
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise InventoryError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == header_lines + len(records):
+        # one line per record (no quoted line breaks): line numbers by position
+        numbered = [(i, row) for i, row in enumerate(records, header_lines + 1) if any(row)]
+    else:
+        numbered = _number_records(text, file)
     rows: list[list[str]] = []
     lines: list[int] = []
-    line = reader.line_num + 1
-    try:
-        for row in reader:
-            start = line
-            line = reader.line_num + 1
-            if not any(row):  # blank rows (",,,,") are skipped; blank-looking ones below
-                continue
+    for start, row in numbered:
+        if len(row) != width:
             if len(row) > width and "".join(row[width:]).strip():
                 where.line = start
                 raise where.error(
                     f"row has {len(row)} cells but the header has {width}", f"column {width + 1}"
                 )
-            if len(row) != width:
-                row = (row + [""] * width)[:width]  # noqa: PLW2901 - pad or trim blanks
-            rows.append(row)
-            lines.append(start)
-    except csv.Error as exc:
-        raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
+            row = (row + [""] * width)[:width]  # noqa: PLW2901 - pad or trim blanks
+        rows.append(row)
+        lines.append(start)
     # Convert column by column: cells repeat a lot (kinds, OS names, dates), so each
     # distinct text is converted once per column.
     cells_of: list[tuple[str, ...]] = (
@@ -212,6 +215,22 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
         cells = cells_of[index]
         values[name] = _convert_column(cells, spec or _TEXT, name, where, lines)
     return _build_csv_assets(values, lines, file, where)
+
+
+def _number_records(text: str, file: str) -> list[tuple[int, list[str]]]:
+    """Each non-blank record after the header with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    numbered = []
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            start, line = line, reader.line_num + 1
+            if any(row):
+                numbered.append((start, row))
+    except csv.Error as exc:
+        raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
+    return numbered
 
 
 def _convert_column(
