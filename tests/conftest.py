@@ -29,6 +29,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests never read a developer's lifecycle cache or settings file."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("TMA_AUDIT_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("TMA_AUDIT_CONFIG", raising=False)
+    monkeypatch.delenv("TMA_AUDIT_ENDOFLIFE_URL", raising=False)
+    monkeypatch.delenv("TMA_AUDIT_UPDATES_URL", raising=False)
+
+
 @pytest.fixture(scope="session")
 def lifecycle() -> Lifecycle:
     return load_shipped()

@@ -23,6 +23,7 @@ from tma_audit.model import (
     Verdict,
 )
 from tma_audit.rules.registry import CheckFn, Context, KeyFn, get_checks
+from tma_audit.waivers.register import WaiverRegister, apply_waivers
 
 
 @dataclass(slots=True)
@@ -43,6 +44,8 @@ def run_audit(
     ruleset: Ruleset,
     lifecycle: Lifecycle,
     as_of: dt.date,
+    *,
+    waivers: WaiverRegister | None = None,
 ) -> AuditResult:
     """Evaluate every enabled rule on every subject it applies to.
 
@@ -96,7 +99,7 @@ def run_audit(
         origin=lifecycle.origin,
         sources=lifecycle.sources,
     )
-    return AuditResult(
+    result = AuditResult(
         client=inventory.client,
         ruleset=ruleset,
         as_of=as_of,
@@ -105,6 +108,8 @@ def run_audit(
         by_rule={ev.rule_id: ev.counts for ev in ordered},
         inventory_sources=inventory.sources,
     )
+    # waived findings keep their reason; see tma_audit/waivers/register.py
+    return result if waivers is None else apply_waivers(result, waivers, as_of)
 
 
 def sites_of(inventory: Inventory) -> tuple[Site, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +30,10 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     def run(*args: str) -> Run:
         monkeypatch.setattr(sys, "argv", ["tma-audit", *args])
         with pytest.raises(SystemExit) as info:
-            main()
+            try:
+                main()
+            finally:
+                gc.enable()  # main() switches the collector off for its batch run
         captured = capsys.readouterr()
         code = info.value.code
         return Run(code if isinstance(code, int) else 1, captured.out, captured.err)

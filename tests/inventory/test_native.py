@@ -284,6 +284,8 @@ def test_json_schema_file_is_current_and_accepts_examples() -> None:
     assert examples
     for example in examples:
         data = yaml.load(example.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        if isinstance(data, dict) and "waivers" in data:
+            continue  # a waiver register beside the inventory (docs/waivers.md)
         errors = [e.message for e in validator.iter_errors(_typed(data))]
         assert not errors, f"{example}: {errors[:3]}"
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tma_audit import __version__
-from tma_audit.cli import audit_cmd, rules_cmd
+from tma_audit.cli import audit_cmd, data_cmd, inventory_cmd, plan_cmd, rules_cmd, waivers_cmd
 
 app = typer.Typer(
     name="tma-audit",
@@ -41,4 +41,8 @@ def root(
 
 
 app.command("audit", no_args_is_help=True)(audit_cmd.audit)
+app.command("plan", no_args_is_help=True)(plan_cmd.plan)
 app.add_typer(rules_cmd.app, name="rules")
+app.add_typer(data_cmd.app, name="data")
+app.add_typer(inventory_cmd.app, name="inventory")
+app.add_typer(waivers_cmd.app, name="waivers")

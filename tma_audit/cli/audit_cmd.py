@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
+from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP, OUTPUT_HELP
 from tma_audit.reports import Format, GroupBy
 
 
@@ -15,7 +16,10 @@ def audit(
     inventory: Annotated[
         Path,
         typer.Argument(
-            help="Inventory file: native YAML (.yaml/.yml) or asset CSV (.csv).", show_default=False
+            help="Inventory file: native YAML (.yaml/.yml) or asset CSV (.csv), or an export "
+            "(.csv) from AD, Intune, Defender, Entra ID, CrowdStrike, Lansweeper, IT Glue or "
+            "FortiManager.",
+            show_default=False,
         ),
     ],
     ruleset: Annotated[
@@ -34,14 +38,19 @@ def audit(
         ),
     ] = None,
     fmt: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
-    ] = Format.TABLE,
+        str, typer.Option("--format", "-f", help=FORMAT_HELP, metavar="FORMAT[,FORMAT…]")
+    ] = Format.TABLE.value,
     output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report to this file instead of standard output."
-        ),
+        list[str] | None,
+        typer.Option("--output", "-o", help=OUTPUT_HELP, metavar="[FORMAT=]FILE"),
     ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help=OUTPUT_DIR_HELP, metavar="DIR")
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option("--exit-zero", help="Exit 0 even with findings (reports are still written)."),
+    ] = False,
     group_by: Annotated[
         GroupBy,
         typer.Option(
@@ -55,41 +64,75 @@ def audit(
         typer.Option(
             "--fail-on",
             help="Which findings fail the run (exit 1): 'any', an impact "
-            "threshold 'low'/'medium'/'high', and/or rule IDs, comma-separated.",
+            "threshold 'low'/'medium'/'high', a priority threshold 'p1'..'p4' (p2: "
+            "priorities 1 and 2), and/or rule IDs, comma-separated.",
         ),
     ] = "any",
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="Use this lifecycle snapshot instead of the shipped one."),
+        typer.Option(
+            "--data",
+            help="Use this lifecycle snapshot instead of the newer of the shipped and the "
+            "cached (`tma-audit data update`) data.",
+        ),
     ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Where `tma-audit data update` put the data.", metavar="DIR"
+        ),
+    ] = None,
+    allow_stale: Annotated[
+        bool,
+        typer.Option(
+            "--allow-stale",
+            help="Audit on lifecycle data older than the ruleset allows "
+            "(lifecycle_stale_error_days, default 180) with a warning, instead of exiting 3.",
+        ),
+    ] = False,
+    source: SourceOption = None,
+    mapping: MapOption = None,
+    date_order: DateOrderOption = None,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="A waiver register (YAML): findings its in-force waivers cover are "
+            "waived and do not fail the run.",
+            metavar="FILE",
+        ),
+    ] = None,
+    no_waivers: Annotated[
+        bool,
+        typer.Option("--no-waivers", help="Ignore every waiver (overrides --waivers)."),
+    ] = False,
 ) -> None:
     """Audit an inventory against the ruleset; print a report; exit 0 (compliant) or 1."""
-    from tma_audit import __version__
     from tma_audit.audit import run_audit
-    from tma_audit.cli.common import parse_as_of, terminal_width, use_color, write_output
+    from tma_audit.cli.common import parse_as_of
+    from tma_audit.cli.data_cmd import load_for_audit
+    from tma_audit.cli.outputs import Progress, parse_formats, report_targets, write_reports
     from tma_audit.gate import exit_code, parse_fail_on
     from tma_audit.inventory import load_inventory
-    from tma_audit.lifecycle import load_shipped, load_snapshot
-    from tma_audit.reports import RenderOptions, get_renderer
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     gate = parse_fail_on(fail_on, rules)
-    lifecycle = load_snapshot(data) if data is not None else load_shipped()
-    loaded = load_inventory(inventory)
-    result = run_audit(loaded, rules, lifecycle, audit_date)
-    to_terminal = output is None and sys.stdout.isatty()
-    options = RenderOptions(
-        width=terminal_width() if output is None else 100,
-        color=fmt == Format.TABLE and output is None and use_color(to_terminal),
-        group_by=group_by,
-        tool_version=__version__,
+    targets = report_targets(parse_formats(fmt), output, output_dir)
+    progress = Progress.for_inventory(inventory)
+    progress.step("Reading the inventory")
+    loaded = load_inventory(
+        inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
     )
-    content = get_renderer(fmt)(result, options)
-    if output is not None:
-        write_output(output, content)
-    else:
-        sys.stdout.write(content)
-        sys.stdout.flush()
-    raise typer.Exit(int(exit_code(result, gate)))
+    progress.step(f"Auditing {len(loaded.assets):,} assets", assets=len(loaded.assets))
+    lifecycle = load_for_audit(data, cache_dir, rules, audit_date, allow_stale=allow_stale)
+    register = None
+    if waivers is not None and not no_waivers:
+        from tma_audit.waivers.loader import load_register
+
+        register = load_register(waivers)
+    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register)
+    code = exit_code(result, gate)
+    write_reports(result, targets, output_dir=output_dir, group_by=group_by, progress=progress)
+    raise typer.Exit(0 if exit_zero else int(code))

@@ -1,19 +1,41 @@
-"""Inventory loaders: the native YAML and CSV forms (importers for real exports come later)."""
+"""Inventory loaders: the native YAML and CSV forms, and real exports (`importers/`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tma_audit.errors import InventoryError
+from tma_audit.errors import InputError, InventoryError
 from tma_audit.inventory.native import load_csv_inventory, load_yaml_inventory
 from tma_audit.model import Inventory
 
+if TYPE_CHECKING:
+    from tma_audit.lifecycle import Lifecycle
+
 __all__ = ["load_inventory"]
 
+_EXPORT_SUFFIXES = (".csv", ".tsv")
 
-def load_inventory(path: Path) -> Inventory:
-    """Load a native inventory, choosing the form by the file's extension."""
+
+def load_inventory(
+    path: Path,
+    *,
+    source: str | None = None,
+    mapping: Sequence[str] = (),
+    date_order: str | None = None,
+    lifecycle: Lifecycle | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Inventory:
+    """Load an inventory, choosing the form by the file's extension and header.
+
+    A native YAML or CSV file loads as before. Any other CSV is a real export (AD,
+    Intune, …) read by the importers (docs/importers.md): `source`, `mapping` and
+    `date_order` are `--source`, `--map` and `--date-order`; `notify` receives what the
+    import wants the user to know (the source detected, guesses, conflicts).
+    """
     suffix = path.suffix.lower()
+    export = bool(source or mapping)
     if not path.exists():
         raise InventoryError("file not found", file=str(path))
     if path.is_dir():
@@ -21,10 +43,28 @@ def load_inventory(path: Path) -> Inventory:
             "is a directory; give an inventory file (.yaml or .csv)", file=str(path)
         )
     if suffix in (".yaml", ".yml"):
+        if export:
+            raise InputError(
+                "--source and --map apply to CSV exports, not to a YAML inventory",
+                file=str(path),
+            )
         return load_yaml_inventory(path)
-    if suffix == ".csv":
-        return load_csv_inventory(path)
+    if suffix in _EXPORT_SUFFIXES:
+        from tma_audit.inventory.importers import is_native_csv
+
+        if suffix == ".csv" and not export and is_native_csv(path):
+            return load_csv_inventory(path)
+        from tma_audit.inventory.importers.api import ImportOptions, import_files, notices
+        from tma_audit.lifecycle import load_shipped
+
+        options = ImportOptions((source,) if source else (), tuple(mapping), date_order)
+        result = import_files([path], lifecycle or load_shipped(), options)
+        if notify is not None:
+            for line in notices(result):
+                notify(line)
+        return result.inventory
     raise InventoryError(
-        f"unsupported file type {suffix or '(none)'!r}: expected .yaml, .yml or .csv",
+        f"unsupported file type {suffix or '(none)'!r}: expected .yaml, .yml or .csv "
+        "(or an export: .csv, .tsv)",
         file=str(path),
     )

@@ -5,6 +5,7 @@ Pure: no clock, no printing, no network. See docs/lifecycle-interface.md.
 
 from __future__ import annotations
 
+from tma_audit.lifecycle.cache import DataInUse, load_best, load_pinned
 from tma_audit.lifecycle.osnames import windows_generation_at_least
 from tma_audit.lifecycle.records import (
     OsFamily,
@@ -15,17 +16,23 @@ from tma_audit.lifecycle.records import (
     UpdateInfo,
 )
 from tma_audit.lifecycle.snapshot import SnapshotError, load_shipped, load_snapshot
+from tma_audit.lifecycle.staleness import StaleDataError, StalenessPolicy
 from tma_audit.lifecycle.store import Lifecycle
 
 __all__ = [
+    "DataInUse",
     "Lifecycle",
     "OsFamily",
     "OsRecognition",
     "ProductRelease",
     "SnapshotError",
+    "StaleDataError",
+    "StalenessPolicy",
     "SupportStatus",
     "SupportVerdict",
     "UpdateInfo",
+    "load_best",
+    "load_pinned",
     "load_shipped",
     "load_snapshot",
     "windows_generation_at_least",

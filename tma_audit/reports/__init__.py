@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,8 +11,22 @@ from tma_audit.model import AuditResult
 
 
 class Format(StrEnum):
+    """The formats of `tma-audit audit --format`."""
+
     TABLE = "table"
     JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    CSV = "csv"
+
+
+class PlanFormat(StrEnum):
+    """The formats of `tma-audit plan --format`."""
+
+    CSV = "csv"
+    TABLE = "table"
 
 
 class GroupBy(StrEnum):
@@ -29,13 +44,43 @@ class RenderOptions:
 
 Renderer = Callable[[AuditResult, RenderOptions], str]
 
+#: Format -> (module, function): imported lazily, so `--format json` never loads rich.
+_RENDERERS: dict[Format, tuple[str, str]] = {
+    Format.TABLE: ("tma_audit.reports.table", "render_table"),
+    Format.JSON: ("tma_audit.reports.json_report", "render_json"),
+    Format.JUNIT: ("tma_audit.reports.junit", "render_junit"),
+    Format.SARIF: ("tma_audit.reports.sarif", "render_sarif"),
+    Format.MARKDOWN: ("tma_audit.reports.markdown", "render_markdown"),
+    Format.HTML: ("tma_audit.reports.html", "render_html"),
+    Format.CSV: ("tma_audit.reports.csv_report", "render_csv"),
+}
+
+_PLAN_RENDERERS: dict[PlanFormat, tuple[str, str]] = {
+    PlanFormat.CSV: ("tma_audit.reports.plan_report", "render_plan_csv"),
+    PlanFormat.TABLE: ("tma_audit.reports.plan_report", "render_plan_table"),
+}
+
+#: The file each format is written to under `--output-dir`.
+FILE_NAMES: dict[Format, str] = {
+    Format.TABLE: "tma-audit.txt",
+    Format.JSON: "tma-audit.json",
+    Format.JUNIT: "tma-audit.junit.xml",
+    Format.SARIF: "tma-audit.sarif",
+    Format.MARKDOWN: "tma-audit.md",
+    Format.HTML: "tma-audit.html",
+    Format.CSV: "tma-audit.csv",
+}
+
 
 def get_renderer(fmt: Format) -> Renderer:
-    """The renderer for a format (imported lazily: rich is only needed for tables)."""
-    if fmt == Format.JSON:
-        from tma_audit.reports.json_report import render_json
+    """The renderer for a format."""
+    module, name = _RENDERERS[fmt]
+    renderer: Renderer = getattr(importlib.import_module(module), name)
+    return renderer
 
-        return render_json
-    from tma_audit.reports.table import render_table
 
-    return render_table
+def get_plan_renderer(fmt: PlanFormat) -> Renderer:
+    """The renderer of the remediation plan in a format."""
+    module, name = _PLAN_RENDERERS[fmt]
+    renderer: Renderer = getattr(importlib.import_module(module), name)
+    return renderer

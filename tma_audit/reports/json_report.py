@@ -11,18 +11,20 @@ from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
-from tma_audit.model import AuditResult, Outcome, Subject, SubjectResult, Verdict
+from tma_audit.model import AuditResult, Outcome, Rule, Subject, SubjectResult, Verdict
+from tma_audit.plan import PRIORITIES, URGENCY_BY_SUBJECT, Urgency, analyse, due_date, priority_for
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"
 
 
 def render_json(result: AuditResult, options: RenderOptions) -> str:
     header = report_header(result, options)
     head = json.dumps(header, indent=2, sort_keys=True)
-    lines = _result_lines(result.results)
+    rules = {rule.id: rule for rule in result.ruleset.rules}
+    lines = _result_lines(result.results, rules)
     # The header's keys are sorted; "results" comes last so the header reads first.
     if not lines:
         return head[:-2] + ',\n  "results": []\n}\n'
@@ -31,24 +33,30 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
     return ",\n    ".join(lines)
 
 
-def _result_lines(results: tuple[SubjectResult, ...]) -> list[str]:
+def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) -> list[str]:
     """One line per subject: `{"outcomes": [...], "subject": {...}}`, keys sorted.
 
-    Subjects with equal evidence share a Verdict, so each (rule, verdict) is encoded
-    once: a 35,000-asset audit has ~180,000 outcomes but a few thousand verdicts.
+    Subjects with equal evidence share a Verdict, so each (rule, verdict, urgency) is
+    encoded once: a 35,000-asset audit has ~180,000 outcomes but a few thousand verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    # (rule, id(verdict)) -> the outcome's JSON: verdicts are shared by equal evidence
-    encoded: dict[tuple[str, int], str] = {}
+    # (rule, id(verdict), urgency) -> the outcome's JSON: verdicts are shared by equal
+    # evidence, and a finding's priority depends on its rule and its subject's scope
+    encoded: dict[tuple[str, int, Urgency], str] = {}
     fragments: dict[object, str] = {}
     lines: list[str] = []
     append = lines.append
     for subject, rule_ids, verdicts in results:
+        urgency = URGENCY_BY_SUBJECT[subject.type]
         parts = []
         for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
-            text = encoded.get((rule_id, id(verdict)))
+            key = (rule_id, id(verdict), urgency)
+            text = encoded.get(key)
             if text is None:
-                text = encoded[(rule_id, id(verdict))] = _outcome_json(rule_id, verdict, encode)
+                level = None
+                if verdict.outcome.is_finding:
+                    level = priority_for(rules[rule_id].impact, urgency).level
+                text = encoded[key] = _outcome_json(rule_id, verdict, encode, level)
             parts.append(text)
         append(
             f'{{"outcomes": [{", ".join(parts)}], "subject": {_subject_json(subject, fragments)}}}'
@@ -56,11 +64,14 @@ def _result_lines(results: tuple[SubjectResult, ...]) -> list[str]:
     return lines
 
 
-def _outcome_json(rule_id: str, v: Verdict, encode: Callable[[object], str]) -> str:
+def _outcome_json(
+    rule_id: str, v: Verdict, encode: Callable[[object], str], priority: int | None
+) -> str:
     evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
     warning = f', "warning": {encode(v.warning)}' if v.warning else ""
+    level = f'"priority": {priority}, ' if priority is not None else ""
     return (
-        f'{{{evidence}"outcome": "{v.outcome.value}", "reason": {encode(v.reason)}, '
+        f'{{{evidence}"outcome": "{v.outcome.value}", {level}"reason": {encode(v.reason)}, '
         f'"rule": {encode(rule_id)}{warning}}}'
     )
 
@@ -69,6 +80,8 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
     counts = result.counts()
     ruleset = result.ruleset
     data = result.data
+    analysis = analyse(result)
+    totals = analysis.plan.totals
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -98,7 +111,32 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
             "by_rule": {
                 s.rule_id: {o.value: s.counts[o] for o in Outcome} for s in rule_summaries(result)
             },
+            "by_priority": {str(level): n for level, n in analysis.by_priority.items()},
+            "score": {
+                "client": analysis.client_score.value,
+                "sites": [{"name": s.scope, "score": s.value} for s in analysis.site_scores],
+            },
+            "plan": {
+                "work_items": totals.work_items,
+                "findings": totals.findings,
+                "hours": totals.hours,
+                "projects": totals.projects,
+                "purchases": totals.purchases,
+                "minor_changes": totals.minor_changes,
+                "evidence_items": totals.evidence_items,
+            },
         },
+        "priorities": [
+            {
+                "level": p.level,
+                "name": p.name,
+                "respond_hours": p.respond_hours,
+                "plan_hours": p.plan_hours,
+                "resolve_hours": p.resolve_hours,
+                "due": due_date(result.as_of, p).isoformat(),
+            }
+            for p in PRIORITIES
+        ],
         "notes": list(result.notes),
         "rules": [
             {

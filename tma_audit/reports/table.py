@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import defaultdict
 
+from rich.color import ColorSystem
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from tma_audit.model import OUTCOME_ORDER, AuditResult, Finding, Outcome, SubjectType
+from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome, Subject
+from tma_audit.plan import Analysis, PlannedFinding, analyse
 from tma_audit.reports import GroupBy, RenderOptions
-from tma_audit.reports.summary import rule_summaries, warnings_of
+from tma_audit.reports.summary import (
+    OUTCOME_LABEL,
+    plan_line,
+    rule_summaries,
+    score_line,
+    subject_label,
+    verdict_line,
+    warnings_of,
+)
 
 STYLE = {
     Outcome.PASS: "green",
@@ -19,13 +31,6 @@ STYLE = {
     Outcome.UNKNOWN: "yellow",
     Outcome.WAIVED: "cyan",
     Outcome.NOT_APPLICABLE: "dim",
-}
-LABEL = {
-    Outcome.PASS: "PASS",
-    Outcome.FAIL: "FAIL",
-    Outcome.UNKNOWN: "UNKNOWN",
-    Outcome.WAIVED: "WAIVED",
-    Outcome.NOT_APPLICABLE: "N/A",
 }
 _SHORT = {
     Outcome.PASS: "pass",
@@ -48,29 +53,124 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
         emoji=False,
         legacy_windows=False,
     )
+    analysis = analyse(result)
+    paint = _Painter(options.color)
     _header(console, result)
     _summary(console, result)
-    findings = [f for f in result.findings if f.outcome.is_finding or f.outcome == Outcome.WAIVED]
+    # The findings and warnings are laid out here, not by rich: a large audit has tens
+    # of thousands of them, and rich's table layout would take minutes.
+    findings = analysis.findings
     if findings:
         if options.group_by == GroupBy.RULE:
-            _by_rule(console, result, findings)
+            _by_rule(buffer, analysis, paint, options.width)
         else:
-            _by_subject(console, findings)
+            _by_subject(buffer, analysis, paint, options.width)
     warnings = warnings_of(result)
     if warnings:
-        console.print()
-        console.print(Text("Coming up (passing today, within the look-ahead window)", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, overflow="fold")
+        heading = "Coming up (passing today, within the look-ahead window)"
+        buffer.write("\n" + paint(heading, "bold") + "\n")
+        mark = paint("  !", "yellow")
+        wrapper = _Wrapper(options.width)
         for f in warnings:
-            grid.add_row(
-                Text("  !", style="yellow"), Text(f"{f.subject.id} [{f.rule_id}]: {f.warning}")
-            )
-        console.print(grid)
-    _verdict(console, result)
+            wrapper.row(buffer, mark, 3, f"{f.subject.id} [{f.rule_id}]: {f.warning}")
+    _verdict(console, analysis)
     # rich pads table cells to the full width; trailing blanks only get in the way
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+class _Painter:
+    """ANSI styling of short labels, cached (no-op without colour)."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self.cache: dict[tuple[str, str], str] = {}
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.color:
+            return text
+        key = (text, style)
+        painted = self.cache.get(key)
+        if painted is None:
+            painted = self.cache[key] = Style.parse(style).render(
+                text, color_system=ColorSystem.STANDARD
+            )
+        return painted
+
+
+class _Wrapper:
+    """Wraps text into a column (long words folded); repeated texts are wrapped once."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.cache: dict[tuple[str, int], str] = {}
+
+    def row(self, out: io.StringIO, label: str, label_width: int, text: str) -> None:
+        """`label text…`, the text's further lines indented under its first line."""
+        key = (text, label_width)
+        body = self.cache.get(key)
+        if body is None:
+            indent = label_width + 1
+            lines = textwrap.wrap(text, max(10, self.width - indent), break_on_hyphens=False) or [
+                ""
+            ]
+            body = self.cache[key] = ("\n" + " " * indent).join(lines) + "\n"
+        out.write(f"{label} {body}")
+
+
+def _marks(paint: _Painter) -> dict[tuple[Outcome, str], tuple[str, int]]:
+    """`  FAIL    P3` per outcome and priority label: painted, and its width."""
+    marks = {}
+    for outcome in Outcome:
+        for label in ("", "P1", "P2", "P3", "P4"):
+            plain = f"  {OUTCOME_LABEL[outcome]:<7} {label:<2}"
+            marks[(outcome, label)] = (paint(plain, STYLE[outcome]), len(plain))
+    return marks
+
+
+def _mark_key(f: PlannedFinding) -> tuple[Outcome, str]:
+    """The outcome and, for un-waived findings, the Schedule D priority."""
+    outcome = f.verdict.outcome
+    return outcome, f.triage.priority.label if outcome.is_finding else ""
+
+
+def _by_subject(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) -> None:
+    out.write("\n" + paint("Findings by asset and item", "bold") + "\n")
+    groups: dict[Subject, list[PlannedFinding]] = defaultdict(list)
+    for f in analysis.findings:
+        groups[f.subject].append(f)
+    labels: dict[str, list[PlannedFinding]] = defaultdict(list)
+    for subject, items in groups.items():  # subjects that read the same share a heading
+        labels[subject_label(subject)].extend(items)
+    marks = _marks(paint)
+    wrapper = _Wrapper(width)
+    for label, items in labels.items():
+        out.write(paint(label, "bold") + "\n")
+        rule_width = max(len(f.rule_id) for f in items)
+        for f in items:
+            mark, mark_width = marks[_mark_key(f)]
+            wrapper.row(
+                out,
+                f"{mark} {f.rule_id:<{rule_width}}",
+                mark_width + 1 + rule_width,
+                f.verdict.reason,
+            )
+
+
+def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) -> None:
+    out.write("\n" + paint("Findings by rule", "bold") + "\n")
+    groups: dict[str, list[PlannedFinding]] = defaultdict(list)
+    for f in analysis.findings:
+        groups[f.rule_id].append(f)
+    marks = _marks(paint)
+    wrapper = _Wrapper(width)
+    for rule in analysis.result.ruleset.rules:
+        items = groups.get(rule.id)
+        if not items:
+            continue
+        out.write(paint(f"{rule.id} {rule.title}", "bold") + "\n")
+        for f in items:
+            mark, mark_width = marks[_mark_key(f)]
+            wrapper.row(out, mark, mark_width, f"{subject_label(f.subject)}: {f.verdict.reason}")
 
 
 def _header(console: Console, result: AuditResult) -> None:
@@ -105,80 +205,11 @@ def _summary(console: Console, result: AuditResult) -> None:
     console.print(table)
 
 
-def _subject_label(f: Finding) -> str:
-    subject = f.subject
-    if subject.type == SubjectType.ASSET:
-        kind = subject.kind.value if subject.kind else "asset"
-        site = f", {subject.site}" if subject.site else ""
-        return f"{subject.id} ({kind}{site})"
-    return f"{subject.type.value}: {subject.id}"
-
-
-def _grid() -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    return grid
-
-
-def _add(grid: Table, f: Finding, label: str) -> None:
-    grid.add_row(Text(f"  {LABEL[f.outcome]:<7}", style=STYLE[f.outcome]), label, Text(f.reason))
-
-
-def _by_subject(console: Console, findings: list[Finding]) -> None:
+def _verdict(console: Console, analysis: Analysis) -> None:
+    counts = analysis.result.counts()
+    compliant = not (counts[Outcome.FAIL] or counts[Outcome.UNKNOWN])
     console.print()
-    console.print(Text("Findings by asset and item", style="bold"))
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        groups[_subject_label(f)].append(f)
-    for label, items in groups.items():
-        console.print(Text(label, style="bold"))
-        grid = _grid()
-        for f in items:
-            _add(grid, f, f.rule_id)
-        console.print(grid)
-
-
-def _by_rule(console: Console, result: AuditResult, findings: list[Finding]) -> None:
-    console.print()
-    console.print(Text("Findings by rule", style="bold"))
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        groups[f.rule_id].append(f)
-    for rule in result.ruleset.rules:
-        items = groups.get(rule.id)
-        if not items:
-            continue
-        console.print(Text(f"{rule.id} {rule.title}", style="bold"))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, overflow="fold")
-        for f in items:
-            grid.add_row(
-                Text(f"  {LABEL[f.outcome]:<7}", style=STYLE[f.outcome]),
-                Text(f"{_subject_label(f)}: {f.reason}"),
-            )
-        console.print(grid)
-
-
-def _verdict(console: Console, result: AuditResult) -> None:
-    counts = result.counts()
-    fails, unknowns = counts[Outcome.FAIL], counts[Outcome.UNKNOWN]
-    console.print()
-    if fails or unknowns:
-        console.print(
-            Text(
-                f"NOT COMPLIANT: {fails} failed, {unknowns} unknown (need "
-                f"evidence), {counts[Outcome.WAIVED]} waived, "
-                f"{counts[Outcome.PASS]} passed",
-                style="bold red",
-            )
-        )
-    else:
-        console.print(
-            Text(
-                f"COMPLIANT: {counts[Outcome.PASS]} passed, {counts[Outcome.WAIVED]} waived",
-                style="bold green",
-            )
-        )
+    style = "bold green" if compliant else "bold red"
+    console.print(Text(verdict_line(analysis.result), style=style))
+    console.print(score_line(analysis))
+    console.print(plan_line(analysis))

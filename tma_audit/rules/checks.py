@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tma_audit.lifecycle import OsFamily, OsRecognition, SupportStatus, windows_generation_at_least
+from tma_audit.lifecycle.staleness import latest_patch_tuesday
 from tma_audit.model import (
     AntivirusProduct,
     Application,
@@ -231,25 +232,6 @@ def _generation_label(family: OsFamily, generation: str) -> str:
 
 
 # --- MS-1U / MS-2U: latest updates --------------------------------------------------
-
-
-def patch_tuesday(year: int, month: int) -> dt.date:
-    """The second Tuesday of a month: Microsoft's monthly security release."""
-    first = dt.date(year, month, 1)
-    offset = (1 - first.weekday()) % 7  # Tuesday is weekday 1
-    return first + dt.timedelta(days=offset + 7)
-
-
-def latest_patch_tuesday(on_or_before: dt.date) -> dt.date:
-    candidate = patch_tuesday(on_or_before.year, on_or_before.month)
-    if candidate <= on_or_before:
-        return candidate
-    year, month = (
-        (on_or_before.year, on_or_before.month - 1)
-        if on_or_before.month > 1
-        else (on_or_before.year - 1, 12)
-    )
-    return patch_tuesday(year, month)
 
 
 @check(

@@ -1,0 +1,190 @@
+"""Planning drafts: grouping, IDs, safe file names, and the companion register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.waivers.conftest import AS_OF
+from tma_audit.gate import FailOn, exit_code
+from tma_audit.model import AuditResult, Inventory, Outcome
+from tma_audit.waivers.drafts import (
+    DraftOptions,
+    asset_details,
+    client_code,
+    plan_drafts,
+    register_text,
+    safe_file_name,
+)
+from tma_audit.waivers.lint import lint_register
+from tma_audit.waivers.loader import parse_register
+from tma_audit.waivers.records import Grouping
+from tma_audit.waivers.register import apply_waivers
+
+SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\.pdf$")
+
+
+def fails(result: AuditResult) -> list[tuple[str, str]]:
+    return [(f.subject.id, f.rule_id) for f in result.findings if f.outcome == Outcome.FAIL]
+
+
+def test_one_draft_per_client_lists_every_failure(
+    midsize: AuditResult, midsize_inventory: Inventory
+) -> None:
+    (doc,) = plan_drafts(midsize, asset_details(midsize_inventory), DraftOptions())
+    assert doc.document_id == "WD-HPBS-20261126-001"
+    assert doc.scope_label == "All sites"
+    assert [(i.subject.id, i.rule.id) for i in doc.items] == fails(midsize)
+    assert [i.number for i in doc.items] == list(range(1, len(doc.items) + 1))
+    assert doc.expires == AS_OF + dt.timedelta(days=180)  # waiver_review_days
+    # cited rules in ruleset order, each once
+    order = [r.id for r in midsize.ruleset.rules]
+    assert [r.id for r in doc.rules] == sorted({i.rule.id for i in doc.items}, key=order.index)
+    # the affected assets carry kind, OS and site from the inventory
+    access = next(a for a in doc.assets if a.name == "LDS-ACCESS01")
+    assert access.kind.startswith("server") and access.site == "Leeds HQ"
+    assert access.os is not None and "2008 R2" in access.os
+    # one register entry per item, numbered across the draft
+    assert len(doc.entries) == len({i.subject for i in doc.items})
+    assert doc.entries[0].id == "W-20261126-0001"
+    # Schedule D priority, as the remediation plan computes it
+    sc3 = next(i for i in doc.items if i.rule.id == "SC-3")
+    assert (sc3.urgency.value, sc3.priority.level) == ("high", 2)  # medium impact, company-wide
+
+
+def test_include_unknown_and_rule_filter(midsize: AuditResult) -> None:
+    (everything,) = plan_drafts(midsize, {}, DraftOptions(include_unknown=True))
+    assert len(everything.items) == sum(1 for f in midsize.findings if f.outcome.is_finding)
+    (only,) = plan_drafts(midsize, {}, DraftOptions(rules=frozenset({"SC-2", "MS-6"})))
+    assert {i.rule.id for i in only.items} == {"SC-2", "MS-6"}
+
+
+@pytest.mark.parametrize(
+    ("grouping", "labels"),
+    [
+        (
+            Grouping.SITE,
+            ["Company-wide items", "Site Wakefield DC", "Site Leeds HQ", "Site York Branch"],
+        ),
+        (Grouping.RULE, None),
+        (Grouping.FINDING, None),
+    ],
+)
+def test_grouping(midsize: AuditResult, grouping: Grouping, labels: list[str] | None) -> None:
+    docs = plan_drafts(midsize, {}, DraftOptions(grouping=grouping))
+    items = [(i.subject.id, i.rule.id) for d in docs for i in d.items]
+    assert sorted(items) == sorted(fails(midsize))
+    ids = [d.document_id for d in docs]
+    assert ids == [f"WD-HPBS-20261126-{n:03d}" for n in range(1, len(docs) + 1)]
+    entry_ids = [e.id for d in docs for e in d.entries]
+    assert len(entry_ids) == len(set(entry_ids))
+    names = [d.file_name for d in docs]
+    assert len(set(names)) == len(names)
+    assert all(SAFE.match(n) for n in names)
+    if labels is not None:
+        assert [d.scope_label for d in docs] == labels
+    if grouping == Grouping.FINDING:
+        assert all(len(d.items) == 1 for d in docs)
+        assert names[0] == "WD-HPBS-20261126-001-hartwell-pryce-building-supplies-ltd-sc-3.pdf"
+    if grouping == Grouping.RULE:
+        assert all(len({i.rule.id for i in d.items}) == 1 for d in docs)
+        assert docs[0].scope_label == "Rule SC-3: Cybersecurity insurance is in force"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Hartwell & Pryce Building Supplies Ltd", "HPBS"),
+        ("Harbourside Dental Practice Ltd", "HDP"),
+        ("Zürich GmbH", "ZURI"),
+        ("The Ålesund Fiskeri AS", "AFA"),
+        ("Acme", "ACME"),
+    ],
+)
+def test_client_codes(name: str, code: str) -> None:
+    assert client_code(name) == code
+
+
+def test_client_code_of_a_name_without_latin_letters_is_stable() -> None:
+    assert client_code("東京") == client_code("東京")
+    assert re.fullmatch(r"C[0-9A-F]{4}", client_code("東京"))
+    assert client_code("東京") != client_code("大阪")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "../../etc/passwd",
+        "..",
+        "/absolute/path",
+        "C:\\Windows\\system32",
+        "a\x00b",
+        "name\nwith\nnewlines",
+        "東京",
+        "x" * 500,
+        " .hidden",
+        "CON",
+        "-rf",
+    ],
+)
+def test_file_names_never_leave_the_directory(words: str) -> None:
+    name = safe_file_name("WD-X-20261126-001", words, ".pdf")
+    assert SAFE.match(name), name
+    assert "/" not in name and "\\" not in name and ".." not in name
+    assert len(name) <= 110
+
+
+def test_the_register_round_trips_and_is_honoured_once_completed(midsize: AuditResult) -> None:
+    docs = plan_drafts(midsize, {}, DraftOptions(grouping=Grouping.SITE))
+    text = register_text(docs, midsize, "9.9")
+    drafted = parse_register(text, "draft.yaml")
+    entries = [e for d in docs for e in d.entries]
+    assert [w.id for w in drafted.waivers] == [e.id for e in entries]
+    assert drafted.client == midsize.client.name
+    assert all(w.expires == AS_OF + dt.timedelta(days=180) for w in drafted.waivers)
+    # as drafted, nothing is waived, and lint says what is missing
+    assert apply_waivers(midsize, drafted, AS_OF).results == midsize.results
+    issues = lint_register(drafted, midsize.ruleset, AS_OF, midsize)
+    assert len(issues) == len(entries)
+    assert all(
+        "missing justification, compensating_controls, approved_by" in i.message for i in issues
+    )
+    # completed: exactly the drafted findings are waived, nothing else
+    completed = re.sub(
+        r"    approved_by: .*\n    approval_date: .*\n",
+        "    approved_by: Priya Natarajan\n    approval_date: 2026-11-26\n",
+        text,
+    )
+    completed = completed.replace("    justification:  ", "    justification: Budget  #")
+    completed = re.sub(r"    compensating_controls: .*", "    compensating_controls: []", completed)
+    signed = parse_register(completed, "signed.yaml")
+    assert lint_register(signed, midsize.ruleset, AS_OF, midsize) == []
+    out = apply_waivers(midsize, signed, AS_OF)
+    waived = sorted((f.subject.id, f.rule_id) for f in out.findings if f.outcome == Outcome.WAIVED)
+    assert waived == sorted(fails(midsize))
+    # the unknowns still fail the gate; drafting them too would clear it
+    assert exit_code(out, FailOn()) == 1
+    all_docs = plan_drafts(midsize, {}, DraftOptions(include_unknown=True))
+    everything = re.sub(
+        r"    approved_by: .*\n    approval_date: .*\n",
+        "    approved_by: P\n    approval_date: 2026-11-26\n",
+        register_text(all_docs, midsize, "9.9"),
+    )
+    assert exit_code(apply_waivers(midsize, parse_register(everything, "x"), AS_OF), FailOn()) == 0
+
+
+def test_register_text_quotes_awkward_names(unicode_result: AuditResult) -> None:
+    docs = plan_drafts(unicode_result, {}, DraftOptions())
+    text = register_text(docs, unicode_result, "9.9")
+    assert 'client: "Zürich GmbH"' in text
+    drafted = parse_register(text, "draft.yaml")
+    items = {i for w in drafted.waivers for i in w.scope.items}
+    assert {"東京", "Ålesund", "TYO-PC01: 会計ソフト 2010", "OSL-SRV01"} <= items
+
+
+def test_an_audit_without_failures_drafts_nothing(midsize: AuditResult) -> None:
+    assert plan_drafts(midsize, {}, DraftOptions(rules=frozenset({"SC-4"}))) == ()
+    text = register_text((), midsize, "9.9")
+    assert parse_register(text, "x").waivers == ()

@@ -1,0 +1,158 @@
+"""`tma-audit inventory convert EXPORT… -o FILE` and `tma-audit inventory validate FILE…`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from tma_audit.lifecycle import Lifecycle
+
+app = typer.Typer(
+    help="Read real exports (Active Directory, Intune, Defender, Entra ID, CrowdStrike, "
+    "Lansweeper, IT Glue, FortiManager, any CSV with --map): convert them to a native "
+    "inventory, or check what they hold.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+SOURCES = "ad, intune, defender, entra, crowdstrike, lansweeper, itglue, fortimanager, generic"
+SOURCE_HELP = (
+    f"The export's source ({SOURCES}); default: detected from the headers. Once for "
+    "all files, or once per file in order."
+)
+MAP_HELP = (
+    "COLUMN=FIELD: read this column as this native field (hostname, kind, os.name, "
+    "os.version, os.build, warranty.expires …, fqdn, last_seen). Repeatable."
+)
+DATE_ORDER_HELP = (
+    "How to read dates such as 05/06/2025 that no value in their column settles: "
+    "dmy (day first) or mdy (month first)."
+)
+
+SourcesOption = Annotated[
+    list[str] | None, typer.Option("--source", help=SOURCE_HELP, metavar="NAME")
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help=f"For an export: its source ({SOURCES}); default: detected from the headers.",
+        metavar="NAME",
+    ),
+]
+MapOption = Annotated[
+    list[str] | None, typer.Option("--map", help=MAP_HELP, metavar="COLUMN=FIELD")
+]
+DateOrderOption = Annotated[
+    str | None, typer.Option("--date-order", help=DATE_ORDER_HELP, metavar="dmy|mdy")
+]
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Use this lifecycle snapshot instead of the shipped one."),
+]
+
+
+def notify(message: str) -> None:
+    """What an import tells the user while auditing (standard error)."""
+    sys.stderr.write(f"tma-audit: {message}\n")
+
+
+@app.command("convert", no_args_is_help=True)
+def convert(
+    exports: Annotated[
+        list[Path],
+        typer.Argument(help="Export files (CSV) of one client.", show_default=False),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The native YAML inventory to write.", show_default=False
+        ),
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the output file if it exists.")
+    ] = False,
+    companion: Annotated[
+        Path | None,
+        typer.Option(
+            "--companion",
+            "-c",
+            help="A native YAML file with the client, environment and attestations (no "
+            "assets), copied above the imported assets.",
+        ),
+    ] = None,
+    source: SourcesOption = None,
+    mapping: MapOption = None,
+    date_order: DateOrderOption = None,
+    data: DataOption = None,
+) -> None:
+    """Convert exports to a native YAML inventory; report what was mapped, unused, guessed."""
+    from tma_audit.cli.common import write_output
+    from tma_audit.errors import InputError
+    from tma_audit.inventory.importers.api import ImportOptions, convert_exports
+
+    if output.exists() and not force:
+        raise InputError("exists; give --force to overwrite it", file=str(output), field="--output")
+    options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
+    conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
+    write_output(output, conversion.text)
+    count = len(conversion.result.assets)
+    sys.stdout.write("\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]))
+    sys.stdout.write("\n")
+
+
+@app.command("validate", no_args_is_help=True)
+def validate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A native inventory (YAML or CSV), or export files of one client.",
+            show_default=False,
+        ),
+    ],
+    source: SourcesOption = None,
+    mapping: MapOption = None,
+    date_order: DateOrderOption = None,
+    data: DataOption = None,
+) -> None:
+    """Check an inventory or exports and print what they hold, without auditing.
+
+    Exit 0 when the files can be read, 2 when they cannot (the error names file, line and
+    field).
+    """
+    from tma_audit.errors import InputError
+    from tma_audit.inventory import load_inventory
+    from tma_audit.inventory.importers import is_native_csv
+    from tma_audit.inventory.importers.api import ImportOptions, describe_import, import_files
+    from tma_audit.inventory.importers.report import describe_inventory
+
+    lifecycle = _lifecycle(data)
+    exporting = bool(source or mapping)
+    native = [
+        f
+        for f in files
+        if f.suffix.lower() in (".yaml", ".yml")
+        or (f.suffix.lower() == ".csv" and not exporting and f.is_file() and is_native_csv(f))
+    ]
+    if native:
+        if len(files) > 1:
+            raise InputError(
+                "validate one native inventory at a time (several files must all be exports)",
+                file=str(native[0]),
+            )
+        inventory = load_inventory(files[0])
+        lines = [f"{files[0]}: native inventory", *describe_inventory(inventory, lifecycle)]
+    else:
+        options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
+        lines = describe_import(import_files(files, lifecycle, options), lifecycle)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _lifecycle(data: Path | None) -> Lifecycle:
+    from tma_audit.lifecycle import load_shipped, load_snapshot
+
+    return load_snapshot(data) if data is not None else load_shipped()

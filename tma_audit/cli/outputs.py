@@ -1,0 +1,212 @@
+"""Where reports go: `--format a,b`, `--output [FORMAT=]FILE`, `--output-dir`; progress.
+
+Only the CLI writes: renderers return text, and this module decides each format's
+destination, renders, writes files atomically and prints at most one report to
+standard output (after any progress display has gone).
+"""
+
+from __future__ import annotations
+
+import atexit
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import typer
+
+from tma_audit.errors import InputError
+from tma_audit.reports import FILE_NAMES, Format, GroupBy, RenderOptions
+
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
+    from tma_audit.model import AuditResult
+
+#: An inventory file at least this large makes a long audit: show progress from the start.
+LONG_INVENTORY_BYTES = 1_000_000
+#: Or this many assets, once loaded.
+LONG_AUDIT_ASSETS = 5_000
+
+FORMAT_HELP = (
+    "Report format(s), comma-separated: "
+    + ", ".join(f.value for f in Format)
+    + ". Several need --output-dir or --output FORMAT=FILE (one may go to standard output)."
+)
+OUTPUT_HELP = (
+    "Write the report to FILE instead of standard output; with several formats, "
+    "FORMAT=FILE per format (repeatable)."
+)
+OUTPUT_DIR_HELP = (
+    "Write each format into DIR (created if missing) as tma-audit.<ext>: "
+    + ", ".join(FILE_NAMES[f].split(".", 1)[1] for f in Format)
+    + "."
+)
+
+
+def parse_formats(text: str) -> list[Format]:
+    """`table,json,sarif` → the formats, in order, without repeats (a usage error if bad)."""
+    formats: list[Format] = []
+    for raw in text.split(","):
+        item = raw.strip().lower()
+        if not item:
+            continue
+        try:
+            fmt = Format(item)
+        except ValueError:
+            known = ", ".join(f.value for f in Format)
+            raise typer.BadParameter(
+                f"{raw.strip()!r} is not one of {known}", param_hint="'--format' / '-f'"
+            ) from None
+        if fmt not in formats:
+            formats.append(fmt)
+    if not formats:
+        raise typer.BadParameter("no format given", param_hint="'--format' / '-f'")
+    return formats
+
+
+def report_targets(
+    formats: Sequence[Format], outputs: Sequence[str] | None, output_dir: Path | None
+) -> dict[Format, Path | None]:
+    """Each format's file, or None for standard output (at most one format)."""
+    names = {f.value: f for f in Format}
+    explicit: dict[Format, Path] = {}
+    plain: list[Path] = []
+    for value in outputs or ():
+        name, sep, path = value.partition("=")
+        fmt = names.get(name.strip().lower()) if sep else None
+        if fmt is None:
+            plain.append(Path(value))
+            continue
+        if fmt not in formats:
+            raise InputError(f"{value}: {fmt.value} is not one of --format", field="--output")
+        if not path:
+            raise InputError(f"{value}: no file name after '='", field="--output")
+        explicit[fmt] = Path(path)
+    if plain:
+        rest = [f for f in formats if f not in explicit]
+        if len(plain) > 1 or len(rest) != 1:
+            raise InputError(
+                "give one FILE for one format; with several formats use --output-dir DIR "
+                "or --output FORMAT=FILE",
+                field="--output",
+            )
+        explicit[rest[0]] = plain[0]
+    if output_dir is not None and output_dir.exists() and not output_dir.is_dir():
+        raise InputError("not a directory", file=str(output_dir), field="--output-dir")
+    targets: dict[Format, Path | None] = {}
+    for fmt in formats:
+        if fmt in explicit:
+            targets[fmt] = explicit[fmt]
+        elif output_dir is not None:
+            targets[fmt] = output_dir / FILE_NAMES[fmt]
+        else:
+            targets[fmt] = None
+    to_stdout = [f.value for f, path in targets.items() if path is None]
+    if len(to_stdout) > 1:
+        raise InputError(
+            f"{', '.join(to_stdout)} would all go to standard output: give --output-dir DIR "
+            "or --output FORMAT=FILE",
+            field="--format",
+        )
+    return targets
+
+
+def write_reports(
+    result: AuditResult,
+    targets: dict[Format, Path | None],
+    *,
+    output_dir: Path | None,
+    group_by: GroupBy,
+    progress: Progress,
+) -> None:
+    """Render every format; write the files; then print the one for standard output."""
+    from tma_audit import __version__
+    from tma_audit.cli.common import terminal_width, use_color, write_output
+    from tma_audit.reports import get_renderer
+
+    if output_dir is not None:
+        try:
+            output_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(
+                f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
+            ) from None
+    stdout_content: str | None = None
+    for fmt, path in targets.items():
+        progress.step(f"Rendering the {fmt.value} report")
+        to_terminal = path is None and sys.stdout.isatty()
+        options = RenderOptions(
+            width=terminal_width() if path is None else 100,
+            color=fmt == Format.TABLE and path is None and use_color(to_terminal),
+            group_by=group_by,
+            tool_version=__version__,
+        )
+        content = get_renderer(fmt)(result, options)
+        if path is None:
+            stdout_content = content
+        else:
+            write_output(path, content)
+    progress.stop()
+    if stdout_content is not None:
+        sys.stdout.write(stdout_content)
+        sys.stdout.flush()
+
+
+class Progress:
+    """A transient rich progress display on standard error, for long audits on a terminal.
+
+    Off unless standard error is a terminal and the audit is long (a large inventory
+    file, or many assets once loaded): CI logs and pipes never see it.
+    """
+
+    def __init__(self, stream: TextIO | None = None, *, long: bool = False) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = self.stream.isatty()
+        self.long = long
+        self._progress: RichProgress | None = None
+        self._task: TaskID | None = None
+
+    @classmethod
+    def for_inventory(cls, inventory: Path, stream: TextIO | None = None) -> Progress:
+        try:
+            size = inventory.stat().st_size
+        except OSError:
+            size = 0
+        return cls(stream, long=size >= LONG_INVENTORY_BYTES)
+
+    def step(self, message: str, *, assets: int | None = None) -> None:
+        """Start a phase (finishing the previous one)."""
+        if assets is not None and assets >= LONG_AUDIT_ASSETS:
+            self.long = True
+        if not (self.tty and self.long):
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            console = Console(file=self.stream, force_terminal=True)
+            self._progress = RichProgress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            self._progress.start()
+            atexit.register(self.stop)
+        elif self._task is not None:
+            self._progress.update(self._task, total=1, completed=1, visible=False)
+        self._task = self._progress.add_task(message, total=None)
+
+    @property
+    def active(self) -> bool:
+        return self._progress is not None
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+            self._task = None

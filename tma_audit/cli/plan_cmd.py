@@ -1,0 +1,106 @@
+"""`tma-audit plan INVENTORY`: the remediation plan, as PSA-importable CSV or a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
+from tma_audit.reports import PlanFormat
+
+
+def plan(
+    inventory: Annotated[
+        Path,
+        typer.Argument(help="Inventory file (as for `tma-audit audit`).", show_default=False),
+    ],
+    fmt: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv: one row per work item for a PSA ticket import (summary, description, "
+            "priority, due date, company, site, configuration item); table: for people.",
+            case_sensitive=False,
+        ),
+    ] = PlanFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+    ruleset: Annotated[
+        Path | None,
+        typer.Option("--ruleset", "-r", help="A ruleset file. Default: the shipped ruleset."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Audit (and count due dates from) this date, YYYY-MM-DD. Default: today.",
+            metavar="DATE",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Use this lifecycle snapshot."),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Where `tma-audit data update` put the data.", metavar="DIR"
+        ),
+    ] = None,
+    allow_stale: Annotated[
+        bool,
+        typer.Option("--allow-stale", help="Plan on stale lifecycle data, with a warning."),
+    ] = False,
+    waivers: Annotated[
+        Path | None,
+        typer.Option(
+            "--waivers",
+            help="A waiver register: waived findings need no work and are left out.",
+            metavar="FILE",
+        ),
+    ] = None,
+    source: SourceOption = None,
+    mapping: MapOption = None,
+    date_order: DateOrderOption = None,
+) -> None:
+    """Export the remediation plan: findings grouped into work items with Schedule D
+    priority, due dates from the audit date, who pays and effort; totals per client."""
+    import sys
+
+    from tma_audit import __version__
+    from tma_audit.audit import run_audit
+    from tma_audit.cli.common import parse_as_of, terminal_width, use_color, write_output
+    from tma_audit.cli.data_cmd import load_for_audit
+    from tma_audit.inventory import load_inventory
+    from tma_audit.reports import RenderOptions, get_plan_renderer
+    from tma_audit.rules import load_ruleset
+
+    audit_date = parse_as_of(as_of)
+    rules = load_ruleset(ruleset)
+    loaded = load_inventory(
+        inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
+    )
+    lifecycle = load_for_audit(data, cache_dir, rules, audit_date, allow_stale=allow_stale)
+    register = None
+    if waivers is not None:
+        from tma_audit.waivers.loader import load_register
+
+        register = load_register(waivers)
+    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register)
+    to_terminal = output is None and sys.stdout.isatty()
+    options = RenderOptions(
+        width=terminal_width() if output is None else 100,
+        color=fmt == PlanFormat.TABLE and use_color(to_terminal),
+        tool_version=__version__,
+    )
+    content = get_plan_renderer(fmt)(result, options)
+    if output is not None:
+        write_output(output, content)
+    else:
+        sys.stdout.write(content)
+        sys.stdout.flush()

@@ -1,0 +1,253 @@
+"""The importers' entry points: import, convert, describe (used by the CLI and load_inventory).
+
+Pure: no printing, no clock; the CLI writes files and prints the reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tma_audit.errors import InputError, InventoryError
+from tma_audit.inventory.importers.assets import build_assets
+from tma_audit.inventory.importers.base import Batch, FileReport, map_table, parse_map
+from tma_audit.inventory.importers.convert import check_companion_sites, native_yaml
+from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
+from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
+from tma_audit.inventory.importers.merge import Conflict, Merged, merge
+from tma_audit.inventory.importers.registry import PROFILES, detect, get_profile
+from tma_audit.inventory.importers.report import describe_file, describe_inventory, describe_merge
+from tma_audit.inventory.native import load_yaml_inventory
+from tma_audit.lifecycle import Lifecycle
+from tma_audit.model import Asset, Client, Inventory, Location
+from tma_audit.yamlio import read_yaml_file
+
+__all__ = [
+    "PROFILES",
+    "Conflict",
+    "Conversion",
+    "DateOrder",
+    "FileReport",
+    "ImportOptions",
+    "ImportResult",
+    "convert_exports",
+    "describe_import",
+    "import_files",
+    "notices",
+    "parse_date_order",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    """What the user said: `--source` (once for all files, or once per file), `--map`,
+    `--date-order`."""
+
+    sources: tuple[str, ...] = ()
+    mapping: tuple[str, ...] = ()
+    date_order: str | None = None
+
+
+@dataclass(slots=True)
+class ImportResult:
+    inventory: Inventory
+    files: list[FileReport]
+    merged: Merged
+    #: the assets in inventory order, each with the records behind it
+    assets: list[Asset]
+
+
+def parse_date_order(text: str | None) -> DateOrder | None:
+    if text is None:
+        return None
+    order = DATE_ORDER_ALIASES.get(text.strip().lower())
+    if order is None:
+        raise InputError(
+            f"unknown date order {text!r}: expected dmy (day first) or mdy (month first)",
+            field="--date-order",
+        )
+    return order
+
+
+def import_files(
+    paths: Sequence[Path],
+    lifecycle: Lifecycle,
+    options: ImportOptions = ImportOptions(),
+) -> ImportResult:
+    """Read exports, map them to native fields and merge them by host."""
+    if not paths:
+        raise InputError("no export files given")
+    sources = options.sources
+    if len(sources) not in (0, 1, len(paths)):
+        raise InputError(
+            f"{len(sources)} --source options for {len(paths)} files: give one for all "
+            "files or one per file, in order",
+            field="--source",
+        )
+    mapping = parse_map(options.mapping)
+    order = parse_date_order(options.date_order)
+    batches: list[Batch] = []
+    tables = [read_table(path) for path in paths]
+    if len(tables) > 1:  # a --map column need only be in some of the files
+        for key in mapping:
+            if not any(key in table.keys for table in tables):
+                raise InputError(
+                    f"--map names column {key!r}, which none of the files has", field="--map"
+                )
+    for index, table in enumerate(tables):
+        forced = sources[0] if len(sources) == 1 else sources[index] if sources else None
+        mine = mapping
+        if len(tables) > 1:
+            mine = {k: v for k, v in mapping.items() if k in table.keys}
+        batches.append(_read(table, forced, mine, order, lifecycle))
+    merged = merge(batches, lifecycle)
+    assets = build_assets(merged)
+    first = str(paths[0])
+    clients = {b.client for b in batches if b.client}
+    name = clients.pop() if len(clients) == 1 else paths[0].stem
+    inventory = Inventory(
+        client=Client(name=name, location=Location(first, 1)),
+        assets=tuple(assets),
+        sources=tuple(str(p) for p in paths),
+    )
+    return ImportResult(inventory, [b.report for b in batches], merged, assets)
+
+
+def _read(
+    table: Table,
+    forced: str | None,
+    mapping: dict[str, str],
+    order: DateOrder | None,
+    lifecycle: Lifecycle,
+) -> Batch:
+    if forced is not None:
+        profile = get_profile(forced)
+        how = f"--source {forced}"
+    else:
+        profile, how = detect(table, bool(mapping))
+    report = FileReport(
+        file=table.file,
+        source=profile.name,
+        source_label=profile.label,
+        detection=how,
+        encoding=table.encoding,
+        delimiter=delimiter_name(table.delimiter),
+        preamble=list(table.preamble),
+        dropped_columns=table.dropped_columns,
+        warnings=list(table.warnings),
+    )
+    return map_table(table, profile, lifecycle, report, mapping, order)
+
+
+def notices(result: ImportResult, limit: int = 10) -> list[str]:
+    """What `audit` tells the user about an import (on standard error)."""
+    out: list[str] = []
+    for report in result.files:
+        file = report.file
+        out.append(
+            f"{file}: {report.source_label} export, {report.detection}: "
+            f"{report.kept:,} of {report.rows:,} rows imported"
+        )
+        out.extend(f"{file}: warning: {w}" for w in report.warnings)
+        out.extend(f"{file}: guessed: {g}" for g in report.guessed)
+        for reason, lines in report.skipped.items():
+            out.append(f"{file}: left out {len(lines)} row(s): {reason} (line {lines[0]} …)")
+    conflicts = result.merged.conflicts
+    for conflict in conflicts[:limit]:
+        out.append(f"conflict: {conflict.describe()}")
+    if len(conflicts) > limit:
+        out.append(
+            f"… and {len(conflicts) - limit} more conflicts (tma-audit inventory validate "
+            "lists them all)"
+        )
+    return out
+
+
+def describe_import(
+    result: ImportResult, lifecycle: Lifecycle, inventory: Inventory | None = None
+) -> list[str]:
+    """The full report of an import: each file, the merge, and what the inventory holds
+    (``inventory``: the one written, when a companion completes it)."""
+    out: list[str] = []
+    for report in result.files:
+        out.extend(describe_file(report))
+        out.append("")
+    merge_lines = describe_merge(result.merged, len(result.files))
+    if merge_lines:
+        out.extend(merge_lines)
+        out.append("")
+    out.extend(describe_inventory(inventory or result.inventory, lifecycle))
+    return out
+
+
+@dataclass(slots=True)
+class Conversion:
+    """A native YAML inventory made from exports, and the report of how."""
+
+    text: str
+    report: list[str]
+    result: ImportResult
+
+
+def convert_exports(
+    paths: Sequence[Path],
+    lifecycle: Lifecycle,
+    options: ImportOptions,
+    output: str,
+    companion: Path | None = None,
+) -> Conversion:
+    """Import exports and write them as a native YAML inventory (text; the CLI writes it).
+
+    ``companion``: a native YAML file with the client, environment and attestations (no
+    assets), copied verbatim above the imported assets.
+    """
+    result = import_files(paths, lifecycle, options)
+    companion_text: str | None = None
+    written = result.inventory
+    if companion is not None:
+        companion_text, known = _companion(companion, result)
+        written = replace(known, assets=result.inventory.assets, sources=result.inventory.sources)
+    header = [
+        "Converted by tma-audit inventory convert from:",
+        *(f"  {r.file}: {r.source_label}, {r.kept:,} of {r.rows:,} rows" for r in result.files),
+        "Comments below say where each asset came from, what was guessed and where the",
+        "sources disagree. Complete what the exports cannot know, then audit it:",
+        f"  tma-audit audit {output}",
+    ]
+    if companion_text is None:
+        header[-1:-1] = ["(the client, environment and attestations below are a skeleton)"]
+    text = native_yaml(
+        result.inventory,
+        [
+            (str(loc), *map(str, result.merged.others.get(i, ())))
+            for i, loc in enumerate(result.merged.locations)
+        ],
+        result.merged.levels,
+        result.merged.conflicts,
+        header,
+        companion_text,
+        str(companion) if companion is not None else None,
+    )
+    report = describe_import(result, lifecycle, written)
+    return Conversion(text, report, result)
+
+
+def _companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
+    file = str(path)
+    root = read_yaml_file(path, InventoryError)
+    keys = root.mapping if root is not None and root.mapping is not None else {}
+    for key in ("assets", "assets_from"):
+        if key in keys:
+            assert root is not None and root.key_lines is not None
+            raise InventoryError(
+                f"a companion holds the client, environment and attestations; its `{key}` "
+                "would clash with the imported assets (move them to an export or a CSV "
+                "given to convert)",
+                file=file,
+                line=root.key_lines[key],
+                field=key,
+            )
+    companion = load_yaml_inventory(path)
+    check_companion_sites(companion, result.assets, file)
+    return path.read_text(encoding="utf-8-sig"), companion

@@ -1,0 +1,559 @@
+"""What each finding means for the contract: priority, who pays, the plan, the score.
+
+Everything here is derived from an `AuditResult` and the ruleset it carries; nothing
+reads the clock (due dates count from the audit date) and nothing does I/O.
+
+- **Priority (Schedule D).** Urgency comes from the finding's scope, i.e. its subject
+  type: one device or piece of software affects one user or a small group (low); a site
+  or a line-of-business application affects a department (medium); the client, its
+  environment and its company-wide antivirus and backup products affect the whole
+  company (high). Impact comes from the rule. The matrix gives the priority:
+  ``impact rank + urgency rank`` (low 1, medium 2, high 3) of 6 → P1, 5 → P2, 4 → P3,
+  3 or 2 → P4, so high/high is an Emergency and low/low waits for the Next Visit.
+  Each priority carries the contract's targets (respond, resolution plan, resolved), in
+  hours of the Standard SLA's 8-hour business day.
+- **Who pays (Schedules B and C).** The rule's remediation says client purchase,
+  project or minor change, with an effort estimate per item. A remediation over 4 hours
+  (a Major Change Request) or a major version upgrade (the rule says project) is a
+  project; a client purchase that takes over 4 hours is a project that also needs the
+  purchase.
+- **The remediation plan** groups un-waived findings (fail and unknown) into work items:
+  one per priority, rule, site and kind (a fix, or evidence to collect for unknowns),
+  due by the priority's resolution target counted in business days from the audit date.
+- **The score** is the impact-weighted share of passes (see `score`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+from tma_audit.model import (
+    AuditResult,
+    Impact,
+    Outcome,
+    Payer,
+    Rule,
+    Subject,
+    SubjectType,
+    Verdict,
+)
+
+# --- Schedule D -------------------------------------------------------------
+
+
+class Urgency(StrEnum):
+    """Schedule D urgency: how many users a finding affects."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return _URGENCY_RANK[self]
+
+
+_URGENCY_RANK = {Urgency.LOW: 1, Urgency.MEDIUM: 2, Urgency.HIGH: 3}
+
+#: The scope of a finding, by what it is about.
+URGENCY_BY_SUBJECT: dict[SubjectType, Urgency] = {
+    SubjectType.ASSET: Urgency.LOW,  # one device: one user or a small group
+    SubjectType.SOFTWARE: Urgency.LOW,  # software on one device
+    SubjectType.SITE: Urgency.MEDIUM,  # an office: a department or large group
+    SubjectType.APPLICATION: Urgency.MEDIUM,  # a line-of-business application
+    SubjectType.CLIENT: Urgency.HIGH,  # the whole company
+    SubjectType.ENVIRONMENT: Urgency.HIGH,
+    SubjectType.ANTIVIRUS: Urgency.HIGH,  # company-wide products
+    SubjectType.BACKUP: Urgency.HIGH,
+}
+
+#: Hours in the Standard SLA's business day ("Standard SLA (8 Hours/Day)").
+SLA_HOURS_PER_DAY = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Priority:
+    """A Schedule D priority and its target times, in SLA hours."""
+
+    level: int
+    name: str
+    respond_hours: float
+    plan_hours: float
+    resolve_hours: float
+
+    @property
+    def label(self) -> str:
+        """`P2`."""
+        return f"P{self.level}"
+
+    @property
+    def title(self) -> str:
+        """`Priority 2 - Quick`, as the contract names it."""
+        return f"Priority {self.level} - {self.name}"
+
+    @property
+    def resolve_days(self) -> int:
+        """Business days the resolution target spans (8 SLA hours a day)."""
+        return max(1, math.ceil(self.resolve_hours / SLA_HOURS_PER_DAY))
+
+
+PRIORITIES: tuple[Priority, ...] = (
+    Priority(1, "Emergency", 0.2, 0.5, 4),
+    Priority(2, "Quick", 0.2, 1, 8),
+    Priority(3, "Normal", 0.2, 2, 24),
+    Priority(4, "Next Visit", 0.2, 4, 173),
+)
+PRIORITY_BY_LEVEL: dict[int, Priority] = {p.level: p for p in PRIORITIES}
+
+
+def priority_for(impact: Impact, urgency: Urgency) -> Priority:
+    """The Schedule D matrix: impact and urgency → priority 1 (Emergency) … 4."""
+    total = impact.rank + urgency.rank
+    level = {6: 1, 5: 2, 4: 3}.get(total, 4)
+    return PRIORITY_BY_LEVEL[level]
+
+
+def add_business_days(day: dt.date, days: int) -> dt.date:
+    """`day` moved forward by `days` Monday-to-Friday days (public holidays ignored)."""
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    weeks, rest = divmod(days, 5)
+    day += dt.timedelta(weeks=weeks)
+    while rest:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            rest -= 1
+    return day
+
+
+def due_date(as_of: dt.date, priority: Priority) -> dt.date:
+    """The last business day of the resolution target, the SLA clock starting on the
+    audit date (or the next business day): P1 and P2 on that day, P3 two business days
+    later (24 h = 3 business days), P4 21 business days later (173 h ≈ a month)."""
+    return add_business_days(as_of, priority.resolve_days - 1)
+
+
+# --- Schedules B and C -------------------------------------------------------
+
+#: Schedule B/C: a change taking longer than this at one time is a project.
+PROJECT_THRESHOLD_HOURS = 4.0
+
+
+def payer_of(rule: Rule) -> Payer:
+    """Who pays for the rule's remediation, per item."""
+    remediation = rule.remediation
+    if remediation.payer == Payer.PROJECT or remediation.effort_hours > PROJECT_THRESHOLD_HOURS:
+        return Payer.PROJECT
+    return remediation.payer
+
+
+def needs_purchase(rule: Rule) -> bool:
+    """Whether the remediation needs the client to buy something (licence, hardware …)."""
+    return rule.remediation.payer == Payer.CLIENT_PURCHASE
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What a finding of one rule at one scope means: shared by all such findings."""
+
+    rule_id: str
+    impact: Impact
+    urgency: Urgency
+    priority: Priority
+    payer: Payer
+    purchase: bool
+    effort_hours: float
+    due: dt.date
+
+    @property
+    def payer_text(self) -> str:
+        """`project + client purchase`, `minor-change` …"""
+        if self.purchase and self.payer != Payer.CLIENT_PURCHASE:
+            return f"{self.payer.value} + {Payer.CLIENT_PURCHASE.value}"
+        return self.payer.value
+
+
+class PlannedFinding(NamedTuple):
+    """A fail, unknown or waived outcome with its triage."""
+
+    rule_id: str
+    subject: Subject
+    verdict: Verdict
+    triage: Triage
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.verdict.outcome
+
+
+# --- score -------------------------------------------------------------------
+
+#: Weight of an outcome in the score, by the rule's impact.
+IMPACT_WEIGHT: dict[Impact, int] = {Impact.LOW: 1, Impact.MEDIUM: 2, Impact.HIGH: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A compliance score: 100 × Σ weight(pass) / Σ weight(pass, fail, unknown, waived).
+
+    The weight is the rule's impact (low 1, medium 2, high 3). Unknowns count as not
+    passing (evidence is missing, never a pass); waived items too (a waiver accepts a
+    risk, it does not meet the requirement); not-applicable outcomes do not count.
+    No counted outcome at all gives no score (None).
+    """
+
+    scope: str
+    passed: int
+    total: int
+    counts: dict[Outcome, int]
+
+    @property
+    def value(self) -> float | None:
+        if not self.total:
+            return None
+        return round(100 * self.passed / self.total, 1)
+
+    @property
+    def text(self) -> str:
+        value = self.value
+        return "n/a" if value is None else f"{value:.1f}%"
+
+
+# --- plan --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """Findings of one rule, priority, site and kind, fixed together."""
+
+    number: int
+    rule: Rule
+    site: str | None
+    evidence_needed: bool
+    triage: Triage
+    findings: tuple[PlannedFinding, ...]
+
+    @property
+    def id(self) -> str:
+        return f"W-{self.number:03d}"
+
+    @property
+    def effort_hours(self) -> float:
+        return self.triage.effort_hours * len(self.findings)
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        return tuple(f.subject.id for f in self.findings)
+
+    @property
+    def action(self) -> str:
+        if self.evidence_needed:
+            return (
+                "Collect the missing evidence (or fix it if it fails): "
+                + self.rule.remediation.text
+            )
+        return self.rule.remediation.text
+
+    @property
+    def headline(self) -> str:
+        """`MS-3 12 items, Leeds HQ: Server and desktop software is genuine, …`."""
+        prefix = "Evidence needed: " if self.evidence_needed else ""
+        count = len(self.findings)
+        what = self.findings[0].subject.id if count == 1 else f"{count} items"
+        where = f", {self.site}" if self.site and self.site != what else ""
+        return f"{prefix}{self.rule.id} {what}{where}: {self.rule.title}"
+
+    @property
+    def summary(self) -> str:
+        """The headline for a ticket: at most 100 characters."""
+        return _clip(self.headline, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTotals:
+    work_items: int = 0
+    findings: int = 0
+    hours: float = 0.0
+    projects: int = 0
+    purchases: int = 0
+    minor_changes: int = 0
+    evidence_items: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    client: str
+    as_of: dt.date
+    items: tuple[WorkItem, ...]
+    totals: PlanTotals
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+# --- analysis ----------------------------------------------------------------
+
+_FINDING_OUTCOMES = frozenset({Outcome.FAIL, Outcome.UNKNOWN, Outcome.WAIVED})
+
+
+class Triager:
+    """Triage per (rule, urgency), made once and shared."""
+
+    def __init__(self, result: AuditResult) -> None:
+        self.as_of = result.as_of
+        self.rules = {rule.id: rule for rule in result.ruleset.rules}
+        self.cache: dict[tuple[str, Urgency], Triage] = {}
+
+    def __call__(self, rule_id: str, urgency: Urgency) -> Triage:
+        key = (rule_id, urgency)
+        triage = self.cache.get(key)
+        if triage is None:
+            rule = self.rules[rule_id]
+            priority = priority_for(rule.impact, urgency)
+            triage = self.cache[key] = Triage(
+                rule_id=rule_id,
+                impact=rule.impact,
+                urgency=urgency,
+                priority=priority,
+                payer=payer_of(rule),
+                purchase=needs_purchase(rule),
+                effort_hours=float(rule.remediation.effort_hours),
+                due=due_date(self.as_of, priority),
+            )
+        return triage
+
+
+class _Tallied(NamedTuple):
+    """One subject's verdicts, summed: score weights, outcome counts, and its findings as
+    (position, triage, work group: an index into `Analysis._groups`, or -1 if waived)."""
+
+    passed: int
+    total: int
+    counts: tuple[tuple[Outcome, int], ...]
+    hits: tuple[tuple[int, Triage, int], ...]
+
+
+@dataclass(slots=True)
+class _Tally:
+    passed: int = 0
+    total: int = 0
+    seen: int = 0
+    counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+
+    def add(self, tallied: _Tallied) -> None:
+        self.passed += tallied.passed
+        self.total += tallied.total
+        self.seen += 1
+        counts = self.counts
+        for outcome, count in tallied.counts:
+            counts[outcome] += count
+
+    def score(self, scope: str) -> Score:
+        return Score(scope, self.passed, self.total, dict(self.counts))
+
+
+class Analysis:
+    """Everything the renderers need beyond the raw result.
+
+    Scores, findings per priority and the plan's totals are computed at once, in one
+    pass that tallies each distinct combination of verdicts once (subjects with equal
+    evidence share verdicts) and counts findings per work group without listing them:
+    the JSON report needs no more. The list of findings and the plan's work items are
+    built on first use.
+    """
+
+    def __init__(self, result: AuditResult) -> None:
+        self.result = result
+        triager = Triager(result)
+        self.rules: dict[str, Rule] = triager.rules
+        #: per (rule, urgency): the shared triage
+        self.triage: dict[tuple[str, Urgency], Triage] = triager.cache
+        weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
+        #: work groups: (triage, unknown?) of un-waived findings; a work item is one
+        #: group at one site
+        self._groups: list[tuple[Triage, bool]] = []
+        group_index: dict[tuple[int, bool], int] = {}
+        self._tallies: dict[tuple[int, ...], _Tallied] = {}
+        tallies = self._tallies
+        client = _Tally()
+        sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
+        # (group, site) -> number of findings
+        per_item: dict[tuple[int, str | None], int] = {}
+        for subject, rule_ids, verdicts in result.results:
+            key = (id(rule_ids), *map(id, verdicts))
+            tallied = tallies.get(key)
+            if tallied is None:
+                tallied = tallies[key] = self._tally(
+                    rule_ids,
+                    verdicts,
+                    weights,
+                    triager,
+                    URGENCY_BY_SUBJECT[subject.type],
+                    group_index,
+                )
+            client.add(tallied)
+            site_name = subject.site
+            if site_name is not None:
+                site = sites.get(site_name)
+                if site is None:
+                    site = sites[site_name] = _Tally()
+                site.add(tallied)
+            for _, _, group in tallied.hits:
+                if group >= 0:
+                    item = (group, site_name)
+                    per_item[item] = per_item.get(item, 0) + 1
+        self.client_score = client.score(result.client.name)
+        self.site_scores = tuple(t.score(name) for name, t in sites.items() if t.seen)
+        #: un-waived findings (fail + unknown) per priority level, 1 … 4
+        self.by_priority = dict.fromkeys(PRIORITY_BY_LEVEL, 0)
+        for (group, _), n in per_item.items():
+            self.by_priority[self._groups[group][0].priority.level] += n
+        self.plan_totals = plan_totals(
+            (self._groups[group][0], self._groups[group][1], n)
+            for (group, _), n in per_item.items()
+        )
+
+    def _tally(
+        self,
+        rule_ids: tuple[str, ...],
+        verdicts: tuple[Verdict, ...],
+        weights: dict[str, int],
+        triager: Triager,
+        urgency: Urgency,
+        group_index: dict[tuple[int, bool], int],
+    ) -> _Tallied:
+        passed = total = 0
+        hits = []
+        outcomes = [verdict.outcome for verdict in verdicts]
+        counts = Counter(outcomes)
+        not_applicable, passing = Outcome.NOT_APPLICABLE, Outcome.PASS
+        for i, outcome in enumerate(outcomes):
+            if outcome is not_applicable:
+                continue
+            rule_id = rule_ids[i]
+            weight = weights[rule_id]
+            total += weight
+            if outcome is passing:
+                passed += weight
+            elif outcome in _FINDING_OUTCOMES:
+                triage = triager(rule_id, urgency)
+                group = -1
+                if outcome != Outcome.WAIVED:
+                    unknown = outcome == Outcome.UNKNOWN
+                    group = group_index.get((id(triage), unknown), -1)
+                    if group < 0:
+                        group = group_index[(id(triage), unknown)] = len(self._groups)
+                        self._groups.append((triage, unknown))
+                hits.append((i, triage, group))
+        return _Tallied(passed, total, tuple(counts.items()), tuple(hits))
+
+    @functools.cached_property
+    def findings(self) -> tuple[PlannedFinding, ...]:
+        """Fail, unknown and waived outcomes, in the order of `result.results`."""
+        tallies = self._tallies
+        found: list[PlannedFinding] = []
+        append = found.append
+        for subject, rule_ids, verdicts in self.result.results:
+            hits = tallies[(id(rule_ids), *map(id, verdicts))].hits
+            for i, triage, _ in hits:
+                append(PlannedFinding(rule_ids[i], subject, verdicts[i], triage))
+        return tuple(found)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The remediation plan: its work items (its totals are `plan_totals`)."""
+        return build_plan(self.result, self.findings, self.rules, self.plan_totals)
+
+    def triage_of(self, rule_id: str, subject_type: SubjectType) -> Triage:
+        return self.triage[(rule_id, URGENCY_BY_SUBJECT[subject_type])]
+
+
+_LAST: list[tuple[AuditResult, Analysis]] = []
+
+
+def analyse(result: AuditResult) -> Analysis:
+    """The analysis of a result (the last one is kept: renderers of one run share it)."""
+    if _LAST and _LAST[0][0] is result:
+        return _LAST[0][1]
+    analysis = Analysis(result)
+    _LAST[:] = [(result, analysis)]
+    return analysis
+
+
+def build_plan(
+    result: AuditResult,
+    findings: Iterable[PlannedFinding],
+    rules: dict[str, Rule],
+    totals: PlanTotals | None = None,
+) -> Plan:
+    """Group un-waived findings into work items, most urgent first."""
+    order = {rule.id: i for i, rule in enumerate(result.ruleset.rules)}
+    waived, unknown = Outcome.WAIVED, Outcome.UNKNOWN
+    # grouped by (triage, unknown?, site): a triage is one rule at one priority
+    groups: dict[tuple[int, bool, str | None], list[PlannedFinding]] = {}
+    for f in findings:
+        outcome = f.verdict.outcome
+        if outcome is waived:
+            continue
+        key = (id(f.triage), outcome is unknown, f.subject.site)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [f]
+        else:
+            group.append(f)
+
+    def rank(key: tuple[int, bool, str | None]) -> tuple[int, int, bool, str, str]:
+        triage = groups[key][0].triage
+        site = key[2] or ""
+        return (triage.priority.level, order[triage.rule_id], key[1], site.casefold(), site)
+
+    items: list[WorkItem] = []
+    for number, key in enumerate(sorted(groups, key=rank), start=1):
+        group = groups[key]
+        first = group[0]
+        items.append(
+            WorkItem(
+                number=number,
+                rule=rules[first.rule_id],
+                site=key[2] or None,
+                evidence_needed=key[1],
+                triage=first.triage,
+                findings=tuple(group),
+            )
+        )
+    if totals is None:
+        totals = plan_totals(
+            (item.triage, item.evidence_needed, len(item.findings)) for item in items
+        )
+    return Plan(result.client.name, result.as_of, tuple(items), totals)
+
+
+def plan_totals(items: Iterable[tuple[Triage, bool, int]]) -> PlanTotals:
+    """Totals of work items given as (triage, evidence needed?, number of findings)."""
+    work_items = findings = projects = purchases = minor = evidence = 0
+    hours = 0.0
+    for triage, evidence_needed, count in items:
+        work_items += 1
+        findings += count
+        hours += triage.effort_hours * count
+        projects += triage.payer == Payer.PROJECT
+        purchases += triage.purchase
+        minor += triage.payer == Payer.MINOR_CHANGE
+        evidence += evidence_needed
+    return PlanTotals(
+        work_items=work_items,
+        findings=findings,
+        hours=round(hours, 2),
+        projects=projects,
+        purchases=purchases,
+        minor_changes=minor,
+        evidence_items=evidence,
+    )

@@ -1,0 +1,143 @@
+"""JUnit XML for CI dashboards: one test suite per rule, one test case per subject.
+
+Valid against the JUnit schema CI systems accept (Jenkins xUnit's junit-10.xsd, which
+GitLab, Azure DevOps and GitHub test reporters read too): fail and unknown are
+`<failure>`s with the reason; waived and not-applicable are `<skipped>` with the reason;
+passes are plain test cases (with the look-ahead warning in `<system-out>`, if any).
+Each suite carries the client, ruleset, audit date and data dates as properties.
+Times are 0 and the only timestamp is the audit date: the output is deterministic.
+"""
+
+from __future__ import annotations
+
+from tma_audit.model import AuditResult, Outcome, Rule, Verdict
+from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
+from tma_audit.reports import RenderOptions
+from tma_audit.reports.summary import evidence_text, hours, location_text, subject_label
+from tma_audit.reports.xmlutil import attr, text
+
+_SKIPPED = frozenset({Outcome.WAIVED, Outcome.NOT_APPLICABLE})
+
+
+def render_junit(result: AuditResult, options: RenderOptions) -> str:
+    analysis = analyse(result)
+    enabled = [rule for rule in result.ruleset.rules if rule.enabled]
+    cases: dict[str, list[str]] = {rule.id: [] for rule in enabled}
+    # (rule, id(verdict), urgency) -> the test case's children and closing tag, split
+    # where the subject's own location goes
+    bodies: dict[tuple[str, int, Urgency], tuple[str, str]] = {}
+    opening = {
+        rule.id: f'    <testcase classname="{attr(f"tma-audit.{rule.id}")}" name="'
+        for rule in enabled
+    }
+    passed = Outcome.PASS
+    for subject, rule_ids, verdicts in result.results:
+        label = subject_label(subject)
+        name = attr(label)
+        urgency = URGENCY_BY_SUBJECT[subject.type]
+        where: str | None = None
+        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
+            if verdict.outcome is passed and not verdict.warning:
+                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0"/>')
+                continue
+            key = (rule_id, id(verdict), urgency)
+            body = bodies.get(key)
+            if body is None:
+                body = bodies[key] = _body(analysis, rule_id, verdict, urgency)
+            before, after = body
+            if after:  # a failure: say where the subject is defined
+                if where is None:
+                    location = location_text(subject)
+                    where = text(f"{label} at {location}" if location else label)
+                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0">{before}{where}{after}')
+            else:
+                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0">{before}')
+    counts = {rule.id: result.by_rule.get(rule.id, dict.fromkeys(Outcome, 0)) for rule in enabled}
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total = sum(sum(c.values()) for c in counts.values())
+    failures = sum(c[Outcome.FAIL] + c[Outcome.UNKNOWN] for c in counts.values())
+    out.append(
+        f'<testsuites name="{attr("tma-audit: " + result.client.name)}" tests="{total}" '
+        f'failures="{failures}" errors="0" time="0">'
+    )
+    properties = _properties(result, analysis, options)
+    timestamp = f"{result.as_of.isoformat()}T00:00:00"
+    for rule in enabled:
+        c = counts[rule.id]
+        tests = sum(c.values())
+        fails = c[Outcome.FAIL] + c[Outcome.UNKNOWN]
+        skipped = c[Outcome.WAIVED] + c[Outcome.NOT_APPLICABLE]
+        out.append(
+            f'  <testsuite name="{attr(f"{rule.id} {rule.title}")}" tests="{tests}" '
+            f'failures="{fails}" errors="0" skipped="{skipped}" time="0" '
+            f'timestamp="{timestamp}" package="tma-audit">'
+        )
+        out.append(properties + _rule_properties(rule))
+        out.extend(cases[rule.id])
+        out.append("  </testsuite>")
+    out.append("</testsuites>")
+    return "\n".join(out) + "\n"
+
+
+def _body(analysis: Analysis, rule_id: str, verdict: Verdict, urgency: Urgency) -> tuple[str, str]:
+    """A test case's children and closing tag, in two parts for a failure: the subject's
+    location goes between them. Not a failure: all in the first part."""
+    outcome = verdict.outcome
+    rule = analysis.rules[rule_id]
+    evidence = evidence_text(verdict)
+    if outcome.is_finding:
+        triage = analysis.triage[(rule_id, urgency)]
+        label = "FAIL" if outcome == Outcome.FAIL else "UNKNOWN (needs evidence)"
+        clauses = "; ".join(c.ref for c in rule.clauses)
+        after = [
+            f"Rule: {rule.id} {rule.title} ({clauses})",
+            f"Priority: {triage.priority.title} (impact {triage.impact.value}, urgency "
+            f"{triage.urgency.value}); resolve by {triage.due.isoformat()}",
+            f"Remediation ({triage.payer_text}, {hours(triage.effort_hours)}): "
+            f"{rule.remediation.text}",
+        ]
+        if evidence:
+            after.insert(0, f"Evidence: {evidence}")
+        message = verdict.reason if outcome == Outcome.FAIL else f"needs evidence: {verdict.reason}"
+        return (
+            f'\n      <failure type="{outcome.value}" message="{attr(message)}">'
+            f"{text(f'{label}: {verdict.reason}')}\nSubject: ",
+            "".join("\n" + text(line) for line in after) + "</failure>\n    </testcase>",
+        )
+    if outcome in _SKIPPED:
+        detail = f">{text(evidence)}</skipped>" if evidence else "/>"
+        return (
+            f'\n      <skipped type="{outcome.value}" '
+            f'message="{attr(f"{outcome.value}: {verdict.reason}")}"{detail}'
+            "\n    </testcase>",
+            "",
+        )
+    warning = text(verdict.warning or "")
+    return f"\n      <system-out>{warning}</system-out>\n    </testcase>", ""
+
+
+def _properties(result: AuditResult, analysis: Analysis, options: RenderOptions) -> str:
+    data = result.data
+    values = [
+        ("client", result.client.name),
+        ("ruleset", f"{result.ruleset.id} {result.ruleset.version}"),
+        ("audit_date", result.as_of.isoformat()),
+        ("data_date", data.date.isoformat()),
+        ("updates_date", data.updates_date.isoformat() if data.updates_date else ""),
+        ("inventory", ", ".join(result.inventory_sources)),
+        ("score", analysis.client_score.text),
+        ("tool", f"tma-audit {options.tool_version}".strip()),
+    ]
+    return "    <properties>\n" + "".join(
+        f'      <property name="{name}" value="{attr(value)}"/>\n' for name, value in values
+    )
+
+
+def _rule_properties(rule: Rule) -> str:
+    values = [
+        ("rule", rule.id),
+        ("impact", rule.impact.value),
+        ("clauses", "; ".join(c.ref for c in rule.clauses)),
+    ]
+    lines = [f'      <property name="{name}" value="{attr(value)}"/>\n' for name, value in values]
+    return "".join(lines) + "    </properties>"

@@ -1,0 +1,221 @@
+"""SARIF 2.1.0 for code scanning: findings annotate the inventory file in a pull request.
+
+One `rule` per ruleset rule (name, clause, help, remediation, default level from the
+rule's impact: high → error, medium → warning, low → note). One `result` per finding:
+fail (`kind: fail`), unknown (`kind: review`: a person must supply evidence) and waived
+(`kind: fail` with an accepted external suppression carrying the waiver's reason). Each
+result's physical location is the inventory file (YAML or CSV) and the line where its
+subject is defined; a relative path is relative to the directory tma-audit ran in
+(`uriBaseId: %SRCROOT%`), so run it from the repository root. A partial fingerprint
+`RULE/subject type/subject id` keeps alerts stable when lines move.
+
+The header is indented; each result is one line, and each shared verdict is encoded
+once, as in the JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from json.encoder import encode_basestring_ascii as _string
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
+from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
+from tma_audit.reports import RenderOptions
+from tma_audit.reports.summary import hours
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+LEVEL: dict[Impact, str] = {Impact.HIGH: "error", Impact.MEDIUM: "warning", Impact.LOW: "note"}
+FINGERPRINT = "tmaAuditFinding/v1"
+_SENTINEL = "\x00results\x00"
+
+
+def render_sarif(result: AuditResult, options: RenderOptions) -> str:
+    analysis = analyse(result)
+    rules = list(result.ruleset.rules)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "tma-audit",
+                "version": options.tool_version or "0",
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": True}],
+        "originalUriBaseIds": {
+            "%SRCROOT%": {"description": {"text": "The directory tma-audit ran in."}}
+        },
+        "artifacts": [
+            {"location": _artifact(source), "roles": ["analysisTarget"]}
+            for source in result.inventory_sources
+        ],
+        "columnKind": "utf16CodeUnits",
+        "properties": _run_properties(result, analysis),
+        "results": _SENTINEL,
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    head = json.dumps(log, indent=2)
+    lines = _result_lines(analysis, index)
+    cut = head.rindex(json.dumps(_SENTINEL))
+    body = "[]" if not lines else "[\n        " + ",\n        ".join(lines) + "\n      ]"
+    return head[:cut] + body + head[cut + len(json.dumps(_SENTINEL)) :] + "\n"
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    clauses = "\n".join(f"{c.ref}: {c.text}" for c in rule.clauses)
+    remediation = rule.remediation
+    payer = f"{remediation.payer.value}, about {hours(remediation.effort_hours)} per item"
+    help_text = (
+        f"{rule.title}\n\n{clauses}\n\nRemediation ({payer}): {remediation.text}\n\n"
+        f"Impact: {rule.impact.value}. Without a fix, a liability waiver: {rule.waiver_text}"
+    )
+    help_markdown = "\n\n".join(
+        [
+            f"**{rule.id}: {rule.title}**",
+            *(f"> **{c.ref}:** {c.text}" for c in rule.clauses),
+            f"**Remediation** ({payer}): {remediation.text}",
+            f"**Impact:** {rule.impact.value}. **Waiver text:** {rule.waiver_text}",
+        ]
+    )
+    return {
+        "id": rule.id,
+        "name": _pascal(rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": clauses or rule.title},
+        "help": {"text": help_text, "markdown": help_markdown},
+        "defaultConfiguration": {"enabled": rule.enabled, "level": LEVEL[rule.impact]},
+        "properties": {
+            "tags": ["tma-audit", "compliance"],
+            "impact": rule.impact.value,
+            "clauses": [c.ref for c in rule.clauses],
+            "payer": remediation.payer.value,
+            "effortHours": remediation.effort_hours,
+        },
+    }
+
+
+def _pascal(title: str) -> str:
+    """`Windows servers run …` → `WindowsServersRun…`."""
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A relative path as a relative URI under %SRCROOT%; an absolute one as a file URI."""
+    if PurePosixPath(path).is_absolute():
+        return {"uri": PurePosixPath(path).as_uri()}
+    if PureWindowsPath(path).is_absolute():
+        return {"uri": PureWindowsPath(path).as_uri()}
+    posix = PureWindowsPath(path).as_posix() if "\\" in path else path
+    return {"uri": quote(posix, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _run_properties(result: AuditResult, analysis: Analysis) -> dict[str, Any]:
+    data = result.data
+    return {
+        "client": result.client.name,
+        "auditDate": result.as_of.isoformat(),
+        "dataDate": data.date.isoformat(),
+        "updatesDate": data.updates_date.isoformat() if data.updates_date else None,
+        "ruleset": {"id": result.ruleset.id, "version": result.ruleset.version},
+        "score": {
+            "client": analysis.client_score.value,
+            "sites": [{"name": s.scope, "score": s.value} for s in analysis.site_scores],
+        },
+        "notes": list(result.notes),
+    }
+
+
+def _result_lines(analysis: Analysis, index: dict[str, int]) -> list[str]:
+    """One line per finding, from parts encoded once per shared verdict and per subject."""
+    encode = json.JSONEncoder(sort_keys=True).encode
+    shared: dict[tuple[str, int, Urgency], tuple[str, str, str, str]] = {}
+    subjects: dict[int, tuple[str, str, str, str]] = {}  # by id(subject): one object each
+    artifacts: dict[str, str] = {}
+    lines: list[str] = []
+    append = lines.append
+    for f in analysis.findings:
+        subject = f.subject
+        urgency = URGENCY_BY_SUBJECT[subject.type]
+        key = (f.rule_id, id(f.verdict), urgency)
+        parts = shared.get(key)
+        if parts is None:
+            parts = shared[key] = _shared(analysis, f.rule_id, f.verdict, urgency, index, encode)
+        head, reason, rule, tail = parts
+        about = subjects.get(id(subject))
+        if about is None:
+            about = subjects[id(subject)] = _subject_parts(subject, artifacts)
+        where, name, fingerprint, properties = about
+        # the parts are JSON string contents already escaped: they concatenate safely
+        append(
+            f'{{{head}{where}"message": {{"text": "{name}: {reason}"}}, '
+            f'"partialFingerprints": {{"{FINGERPRINT}": "{rule}{fingerprint}"}}, '
+            f"{properties}{tail}"
+        )
+    return lines
+
+
+def _subject_parts(subject: Subject, artifacts: dict[str, str]) -> tuple[str, str, str, str]:
+    """A subject's locations, escaped name, fingerprint suffix and first properties."""
+    location = subject.location
+    physical = ""
+    if location is not None:
+        artifact = artifacts.get(location.file)
+        if artifact is None:
+            artifact = artifacts[location.file] = json.dumps(
+                _artifact(location.file), sort_keys=True
+            )
+        physical = (
+            f'"physicalLocation": {{"artifactLocation": {artifact}, '
+            f'"region": {{"startLine": {max(1, location.line)}}}}}, '
+        )
+    qualified = "/".join(p for p in (subject.site, subject.id) if p)
+    logical = (
+        f'{{"fullyQualifiedName": {_string(qualified)}, "kind": "{subject.type.value}", '
+        f'"name": {_string(subject.id)}}}'
+    )
+    where = f'"locations": [{{{physical}"logicalLocations": [{logical}]}}], '
+    properties = (
+        f'"properties": {{"site": {_string(subject.site or "")}, '
+        f'"subjectType": "{subject.type.value}", '
+    )
+    fingerprint = _string(f"/{subject.type.value}/{subject.id}")[1:-1]
+    return where, _string(subject.id)[1:-1], fingerprint, properties
+
+
+def _shared(
+    analysis: Analysis,
+    rule_id: str,
+    verdict: Verdict,
+    urgency: Urgency,
+    index: dict[str, int],
+    encode: Callable[[object], str],
+) -> tuple[str, str, str, str]:
+    """The parts of a result shared by every subject with this verdict and scope."""
+    triage = analysis.triage[(rule_id, urgency)]
+    outcome = verdict.outcome
+    kind = "review" if outcome == Outcome.UNKNOWN else "fail"
+    head = f'"kind": "{kind}", "level": "{LEVEL[triage.impact]}", '
+    properties = {
+        "outcome": outcome.value,
+        "priority": triage.priority.level,
+        "priorityName": triage.priority.name,
+        "impact": triage.impact.value,
+        "urgency": triage.urgency.value,
+        "due": triage.due.isoformat(),
+        "payer": triage.payer_text,
+        "effortHours": triage.effort_hours,
+        "evidence": dict(verdict.evidence),
+    }
+    props = encode(properties)[1:]  # the rest of the properties object, after site/type
+    tail = f'{props}, "ruleId": {encode(rule_id)}, "ruleIndex": {index[rule_id]}'
+    if outcome == Outcome.WAIVED:
+        suppression = {"kind": "external", "status": "accepted", "justification": verdict.reason}
+        tail += f', "suppressions": [{encode(suppression)}]'
+    return head, _string(verdict.reason)[1:-1], _string(rule_id)[1:-1], tail + "}"

@@ -1,0 +1,178 @@
+"""User settings for the lifecycle data: where to refresh it from, where to cache it.
+
+Each setting comes from, in order: a command-line option, an environment variable, the
+settings file, the default. The settings file is TOML::
+
+    # ~/.config/tma-audit/config.toml  (TMA_AUDIT_CONFIG names another file)
+    [data]
+    endoflife_url = "https://endoflife.date/api/v1"
+    updates_url = "https://mirror.example.com/windows"   # serves win-buildnumbers.json
+    cache_dir = "~/.cache/tma-audit"
+    timeout = 10        # seconds, per request
+    retries = 3         # after the first attempt
+
+Pure apart from reading that one file: the environment, the platform and the home
+directory are passed in.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tma_audit.errors import InputError
+from tma_audit.lifecycle.cache import APP_NAME, default_cache_dir
+from tma_audit.lifecycle.sources import DEFAULT_ENDOFLIFE_URL
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 3
+
+ENV_CONFIG = "TMA_AUDIT_CONFIG"
+ENV_ENDOFLIFE_URL = "TMA_AUDIT_ENDOFLIFE_URL"
+ENV_UPDATES_URL = "TMA_AUDIT_UPDATES_URL"
+ENV_CACHE_DIR = "TMA_AUDIT_CACHE_DIR"
+
+_KEYS = ("endoflife_url", "updates_url", "cache_dir", "timeout", "retries")
+
+
+@dataclass(frozen=True, slots=True)
+class DataSettings:
+    endoflife_url: str
+    updates_url: str | None
+    cache_dir: Path
+    timeout: float
+    retries: int
+    settings_file: Path | None  # the file read, if any
+    origins: Mapping[str, str]  # setting -> where its value came from
+
+
+def default_settings_file(env: Mapping[str, str], platform: str, home: Path) -> Path:
+    if platform == "win32":
+        roaming = env.get("APPDATA")
+        base = Path(roaming) if roaming else home / "AppData" / "Roaming"
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_CONFIG_HOME")
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".config"
+    return base / APP_NAME / "config.toml"
+
+
+def read_settings_file(
+    env: Mapping[str, str], platform: str, home: Path
+) -> tuple[Path | None, dict[str, Any]]:
+    """The ``[data]`` table of the settings file; ({}) when there is no file."""
+    named = env.get(ENV_CONFIG)
+    path = Path(named).expanduser() if named else default_settings_file(env, platform, home)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if named:
+            raise InputError(
+                f"settings file not found (from {ENV_CONFIG})", file=str(path)
+            ) from None
+        return None, {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read settings file: {exc}", file=str(path)) from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    table = document.get("data", {})
+    if not isinstance(table, dict):
+        raise InputError("expected a [data] table", file=str(path), field="data")
+    unknown = sorted(set(table) - set(_KEYS))
+    if unknown:
+        raise InputError(
+            f"unknown setting {unknown[0]!r}; expected one of: {', '.join(_KEYS)}",
+            file=str(path),
+            field=f"data.{unknown[0]}",
+        )
+    return path, table
+
+
+def resolve_data_settings(
+    *,
+    env: Mapping[str, str],
+    platform: str,
+    home: Path,
+    endoflife_url: str | None = None,
+    updates_url: str | None = None,
+    cache_dir: Path | None = None,
+    timeout: float | None = None,
+    retries: int | None = None,
+) -> DataSettings:
+    """Options (the arguments) > environment > settings file > defaults."""
+    file, table = read_settings_file(env, platform, home)
+    where = f"settings file {file}"
+    origins: dict[str, str] = {}
+
+    def pick(name: str, option: Any, option_name: str, env_name: str | None) -> Any:
+        if option is not None:
+            origins[name] = option_name
+            return option
+        if env_name and env.get(env_name):
+            origins[name] = f"environment variable {env_name}"
+            return env[env_name]
+        if name in table:
+            origins[name] = where
+            return table[name]
+        origins[name] = "default"
+        return None
+
+    eol = pick("endoflife_url", endoflife_url, "--endoflife-url", ENV_ENDOFLIFE_URL)
+    upd = pick("updates_url", updates_url, "--updates-url", ENV_UPDATES_URL)
+    cache = pick("cache_dir", cache_dir, "--cache-dir", ENV_CACHE_DIR)
+    wait = pick("timeout", timeout, "--timeout", None)
+    tries = pick("retries", retries, "--retries", None)
+    return DataSettings(
+        endoflife_url=_url(eol, origins["endoflife_url"]) if eol else DEFAULT_ENDOFLIFE_URL,
+        updates_url=_url(upd, origins["updates_url"]) if upd else None,
+        cache_dir=_path(cache, origins["cache_dir"])
+        if cache
+        else default_cache_dir(env, platform, home),
+        timeout=_number(wait, "timeout", origins["timeout"])
+        if wait is not None
+        else DEFAULT_TIMEOUT,
+        retries=_count(tries, origins["retries"]) if tries is not None else DEFAULT_RETRIES,
+        settings_file=file,
+        origins=origins,
+    )
+
+
+def _url(value: Any, origin: str) -> str:
+    if not isinstance(value, str):
+        raise InputError(f"expected a URL, got {value!r}", field=origin)
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"expected an http:// or https:// URL, got {value!r}", field=origin)
+    return text
+
+
+def _path(value: Any, origin: str) -> Path:
+    if isinstance(value, Path):
+        return value.expanduser()
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"expected a directory, got {value!r}", field=origin)
+    return Path(value.strip()).expanduser()
+
+
+def _number(value: Any, name: str, origin: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise InputError(
+            f"{name}: expected a positive number of seconds, got {value!r}", field=origin
+        )
+    return float(value)
+
+
+def _count(value: Any, origin: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise InputError(
+            f"retries: expected a whole number from 0 to 10, got {value!r}", field=origin
+        )
+    return value
