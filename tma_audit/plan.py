@@ -388,7 +388,8 @@ class Analysis:
         # (group, site) -> number of findings
         per_item: dict[tuple[int, str | None], int] = {}
         for subject, rule_ids, verdicts in result.results:
-            key = (id(rule_ids), *map(id, verdicts))
+            # the subject type decides the urgency: part of the key, as a cheap identity
+            key = (id(subject.type), id(rule_ids), *map(id, verdicts))
             tallied = tallies.get(key)
             if tallied is None:
                 tallied = tallies[key] = self._tally(
@@ -462,7 +463,7 @@ class Analysis:
         found: list[PlannedFinding] = []
         append = found.append
         for subject, rule_ids, verdicts in self.result.results:
-            hits = tallies[(id(rule_ids), *map(id, verdicts))].hits
+            hits = tallies[(id(subject.type), id(rule_ids), *map(id, verdicts))].hits
             for i, triage, _ in hits:
                 append(PlannedFinding(rule_ids[i], subject, verdicts[i], triage))
         return tuple(found)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, AuditYaml
 from tests.reports.chromium import Chromium, Page, find_chromium
 from tests.reports.conftest import OPTIONS, waive
+from tests.reports.test_formats import EVIL
 from tma_audit.model import AuditResult, Outcome
 from tma_audit.plan import analyse
 from tma_audit.reports import Format, get_renderer
@@ -126,10 +127,7 @@ def test_print_hides_the_controls(browser: Chromium, small: AuditResult, tmp_pat
     assert page.errors() == []
 
 
-def test_hostile_values_stay_text(browser: Chromium, tmp_path: Path, audit_yaml: object) -> None:
-    from tests.reports.test_formats import EVIL
-
-    assert callable(audit_yaml)
+def test_hostile_values_stay_text(browser: Chromium, tmp_path: Path, audit_yaml: AuditYaml) -> None:
     result = audit_yaml(EVIL)
     page = show(browser, result, tmp_path)
     assert page.js("document.querySelectorAll('img').length") == 0
