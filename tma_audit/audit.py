@@ -59,7 +59,8 @@ def run_audit(
         if not rule.enabled:
             continue
         spec = checks[rule.check]
-        ctx = Context(as_of=as_of, lifecycle=lifecycle, inventory=inventory, params=rule.params)
+        params = {**ruleset.parameters, **rule.params}
+        ctx = Context(as_of=as_of, lifecycle=lifecycle, inventory=inventory, params=params)
         evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.key, ctx)
         ordered.append(evaluator)
         for subject_type in rule.applies_to.subjects:

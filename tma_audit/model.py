@@ -468,7 +468,7 @@ class SubjectResult(NamedTuple):
     """One subject and its verdicts, one per applicable rule, in ruleset order.
 
     Subjects of one kind share the `rule_ids` tuple, and subjects with equal evidence
-    share the `verdicts` tuple itself: renderers encode each distinct one once.
+    share Verdict objects: renderers encode each distinct verdict once.
     """
 
     subject: Subject

@@ -130,7 +130,7 @@ def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
     )
     params = _global_params(reader, top.get("parameters"), {})
     rules_node = reader.required(top, "rules", root, "rules")
-    rules = _parse_rules(reader, rules_node, checks, params, seen=set())
+    rules = _parse_rules(reader, rules_node, checks, seen=set())
     ruleset_node = top["ruleset"]
     return Ruleset(
         id=reader.text(reader.required(meta, "id", ruleset_node, "ruleset.id"), "ruleset.id"),
@@ -172,12 +172,6 @@ def _extend(
     rules = {rule.id: rule for rule in parent.rules}
     order = [rule.id for rule in parent.rules]
     params = _global_params(reader, top.get("parameters"), dict(parent.parameters))
-    if params != parent.parameters:
-        # global parameters flow into every rule that uses them
-        rules = {
-            rid: _with_params(r, {k: v for k, v in params.items() if k in r.params})
-            for rid, r in rules.items()
-        }
     if "overrides" in top:
         overrides = reader.mapping(top["overrides"], "overrides")
         for rule_id, override in overrides.items():
@@ -217,7 +211,7 @@ def _extend(
                 raise reader.fail(f"cannot disable unknown rule {rule_id!r}", item, "disable")
             rules[rule_id] = _replace(rules[rule_id], enabled=False)
     if "rules" in top:
-        added = _parse_rules(reader, top["rules"], checks, params, seen=set(rules))
+        added = _parse_rules(reader, top["rules"], checks, seen=set(rules))
         for rule in added:
             rules[rule.id] = rule
             order.append(rule.id)
@@ -242,10 +236,6 @@ def _replace(rule: Rule, **changes: Any) -> Rule:
     return replace(rule, **changes)
 
 
-def _with_params(rule: Rule, params: dict[str, Any]) -> Rule:
-    return _replace(rule, params={**rule.params, **params}) if params else rule
-
-
 def _global_params(reader: _Reader, node: Node | None, current: dict[str, Any]) -> dict[str, Any]:
     out = {name: spec.default for name, spec in GLOBAL_PARAMS.items()}
     out.update(current)
@@ -267,12 +257,11 @@ def _parse_rules(
     reader: _Reader,
     node: Node,
     checks: dict[str, CheckSpec],
-    global_params: dict[str, Any],
     seen: set[str],
 ) -> list[Rule]:
     rules: list[Rule] = []
     for index, item in enumerate(reader.seq(node, "rules")):
-        rule = _parse_rule(reader, item, f"rules[{index}]", checks, global_params)
+        rule = _parse_rule(reader, item, f"rules[{index}]", checks)
         if rule.id in seen:
             raise reader.fail(f"duplicate rule id {rule.id!r}", item, f"rules[{index}].id")
         seen.add(rule.id)
@@ -285,7 +274,6 @@ def _parse_rule(
     node: Node,
     field: str,
     checks: dict[str, CheckSpec],
-    global_params: dict[str, Any],
 ) -> Rule:
     body = reader.mapping(node, field, _RULE_KEYS)
     rule_id = reader.text(reader.required(body, "id", node, f"{field}.id"), f"{field}.id")
@@ -299,8 +287,9 @@ def _parse_rule(
             check_node,
             f"{field}.check",
         )
+    # the check's own parameters; ruleset-wide ones (look_ahead_days …) are merged in
+    # at audit time, unless the rule overrides one of them here
     params = {name: p.default for name, p in spec.params.items()}
-    params.update(global_params)
     if "params" in body:
         params.update(_rule_params(reader, body["params"], spec, f"{field}.params"))
     applies = _applies_to(
