@@ -46,8 +46,11 @@ def run_audit(
     as_of: dt.date,
     *,
     waivers: WaiverRegister | None = None,
+    notes: tuple[str, ...] = (),
 ) -> AuditResult:
     """Evaluate every enabled rule on every subject it applies to.
+
+    `notes` (e.g. warnings about the lifecycle data) are carried into the result.
 
     Findings come out sorted: by subject type (client, environment, site, asset,
     software, antivirus, backup, application), then subject, then ruleset order.
@@ -108,6 +111,7 @@ def run_audit(
         results=tuple(results),
         by_rule={ev.rule_id: ev.counts for ev in ordered},
         inventory_sources=inventory.sources,
+        notes=notes,
     )
     # waived findings keep their reason; see tma_audit/waivers/register.py
     return result if waivers is None else apply_waivers(result, waivers, as_of)

@@ -16,6 +16,7 @@ from tma_audit import __version__
 from tma_audit.audit import run_audit
 from tma_audit.inventory import load_inventory
 from tma_audit.lifecycle import Lifecycle
+from tma_audit.lifecycle.staleness import StalenessPolicy, check_for_audit
 from tma_audit.model import AuditResult, Outcome, Ruleset, SubjectResult, Verdict
 from tma_audit.reports import RenderOptions
 
@@ -29,9 +30,14 @@ OPTIONS = RenderOptions(tool_version=__version__)
 
 
 def audit_relative(path: Path, ruleset: Ruleset, lifecycle: Lifecycle) -> AuditResult:
-    """Audit an inventory named relative to the repository, from the repository."""
+    """Audit an inventory named relative to the repository, from the repository, with
+    the notes about the data that the CLI adds (so goldens match the CLI's output)."""
+    policy = StalenessPolicy.from_ruleset(ruleset)
+    notes = check_for_audit(
+        lifecycle.date, lifecycle.updates_date, AUDIT_DATE, policy, allow_stale=False
+    )
     with contextlib.chdir(REPO):
-        return run_audit(load_inventory(path), ruleset, lifecycle, AUDIT_DATE)
+        return run_audit(load_inventory(path), ruleset, lifecycle, AUDIT_DATE, notes=tuple(notes))
 
 
 @pytest.fixture(scope="session")

@@ -126,13 +126,15 @@ def audit(
         inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
     )
     progress.step(f"Auditing {len(loaded.assets):,} assets", assets=len(loaded.assets))
-    lifecycle = load_for_audit(data, cache_dir, rules, audit_date, allow_stale=allow_stale)
+    lifecycle, data_notes = load_for_audit(
+        data, cache_dir, rules, audit_date, allow_stale=allow_stale
+    )
     register = None
     if waivers is not None and not no_waivers:
         from tma_audit.waivers.loader import load_register
 
         register = load_register(waivers)
-    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register)
+    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
     code = exit_code(result, gate)
     write_reports(result, targets, output_dir=output_dir, group_by=group_by, progress=progress)
     raise typer.Exit(0 if exit_zero else int(code))

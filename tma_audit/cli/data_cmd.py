@@ -75,10 +75,11 @@ def load_for_audit(
     as_of: dt.date,
     *,
     allow_stale: bool,
-) -> Lifecycle:
-    """The lifecycle data of an audit: pinned, else the newer of shipped and cached.
+) -> tuple[Lifecycle, tuple[str, ...]]:
+    """The lifecycle data of an audit (pinned, else the newer of shipped and cached) and
+    the warnings about it (a broken cache, stale data), for the report's notes.
 
-    Warnings (a broken cache, stale data) go to stderr; data too old for the ruleset's
+    The warnings also go to stderr; data too old for the ruleset's
     lifecycle_stale_error_days raises StaleDataError (exit 3) unless allow_stale.
     No network: audits never refresh.
     """
@@ -89,15 +90,15 @@ def load_for_audit(
         in_use = load_pinned(data)
     else:
         in_use = load_best(data_settings(cache_dir=cache_dir).cache_dir)
-    for message in in_use.warnings:
-        warn(message)
     policy = StalenessPolicy.from_ruleset(ruleset)
     info = in_use.info
-    for message in check_for_audit(
-        info.date, info.updates_date, as_of, policy, allow_stale=allow_stale
-    ):
+    notes = (
+        *in_use.warnings,
+        *check_for_audit(info.date, info.updates_date, as_of, policy, allow_stale=allow_stale),
+    )
+    for message in notes:
         warn(message)
-    return in_use.lifecycle
+    return in_use.lifecycle, tuple(notes)
 
 
 @app.command("show")

@@ -85,13 +85,15 @@ def plan(
     loaded = load_inventory(
         inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
     )
-    lifecycle = load_for_audit(data, cache_dir, rules, audit_date, allow_stale=allow_stale)
+    lifecycle, data_notes = load_for_audit(
+        data, cache_dir, rules, audit_date, allow_stale=allow_stale
+    )
     register = None
     if waivers is not None:
         from tma_audit.waivers.loader import load_register
 
         register = load_register(waivers)
-    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register)
+    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
     to_terminal = output is None and sys.stdout.isatty()
     options = RenderOptions(
         width=terminal_width() if output is None else 100,

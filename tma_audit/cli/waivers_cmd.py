@@ -372,8 +372,8 @@ def _audit(
 
     day = parse_as_of(as_of)
     ruleset = rules or load_ruleset(ruleset_path)
-    lifecycle = load_for_audit(data, cache_dir, ruleset, day, allow_stale=allow_stale)
-    return run_audit(inventory, ruleset, lifecycle, day, waivers=register)
+    lifecycle, data_notes = load_for_audit(data, cache_dir, ruleset, day, allow_stale=allow_stale)
+    return run_audit(inventory, ruleset, lifecycle, day, waivers=register, notes=data_notes)
 
 
 def _rule_filter(text: str | None, ruleset: Ruleset) -> frozenset[str] | None:
