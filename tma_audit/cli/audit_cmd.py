@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tma_audit.cli.data_cmd import AllowStaleOption, CacheDirOption, DataOption
 from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
 from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP, OUTPUT_HELP
 from tma_audit.reports import Format, GroupBy
@@ -68,28 +69,9 @@ def audit(
             "priorities 1 and 2), and/or rule IDs, comma-separated.",
         ),
     ] = "any",
-    data: Annotated[
-        Path | None,
-        typer.Option(
-            "--data",
-            help="Use this lifecycle snapshot instead of the newer of the shipped and the "
-            "cached (`tma-audit data update`) data.",
-        ),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir", help="Where `tma-audit data update` put the data.", metavar="DIR"
-        ),
-    ] = None,
-    allow_stale: Annotated[
-        bool,
-        typer.Option(
-            "--allow-stale",
-            help="Audit on lifecycle data older than the ruleset allows "
-            "(lifecycle_stale_error_days, default 180) with a warning, instead of exiting 3.",
-        ),
-    ] = False,
+    data: DataOption = None,
+    cache_dir: CacheDirOption = None,
+    allow_stale: AllowStaleOption = False,
     source: SourceOption = None,
     mapping: MapOption = None,
     date_order: DateOrderOption = None,

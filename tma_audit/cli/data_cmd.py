@@ -37,6 +37,24 @@ CacheDirOption = Annotated[
 ]
 
 
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="Use this lifecycle snapshot instead of the newer of the shipped and the "
+        "cached (`tma-audit data update`) data.",
+    ),
+]
+AllowStaleOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-stale",
+        help="Go on with lifecycle data older than the ruleset allows "
+        "(lifecycle_stale_error_days, default 180), with a warning, instead of exiting 3.",
+    ),
+]
+
+
 def data_settings(
     *,
     cache_dir: Path | None = None,

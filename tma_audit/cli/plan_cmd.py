@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from tma_audit.cli.data_cmd import AllowStaleOption, CacheDirOption, DataOption
 from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
 from tma_audit.reports import PlanFormat
 
@@ -42,20 +43,9 @@ def plan(
             metavar="DATE",
         ),
     ] = None,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Use this lifecycle snapshot."),
-    ] = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir", help="Where `tma-audit data update` put the data.", metavar="DIR"
-        ),
-    ] = None,
-    allow_stale: Annotated[
-        bool,
-        typer.Option("--allow-stale", help="Plan on stale lifecycle data, with a warning."),
-    ] = False,
+    data: DataOption = None,
+    cache_dir: CacheDirOption = None,
+    allow_stale: AllowStaleOption = False,
     waivers: Annotated[
         Path | None,
         typer.Option(
