@@ -419,9 +419,13 @@ class Subject(NamedTuple):
     location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Verdict:
-    """A check's judgement: the outcome, a human reason, the evidence it rests on."""
+    """A check's judgement: the outcome, a human reason, the evidence it rests on.
+
+    Verdicts are shared by every subject with the same evidence and compare (and hash)
+    by identity, which makes counting them per rule cheap.
+    """
 
     outcome: Outcome
     reason: str

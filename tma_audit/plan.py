@@ -331,30 +331,20 @@ class Triager:
         return triage
 
 
-class _Tallied(NamedTuple):
-    """One subject's verdicts, summed: score weights, outcome counts, and its findings as
-    (position, triage, work group: an index into `Analysis._groups`, or -1 if waived)."""
-
-    passed: int
-    total: int
-    counts: tuple[tuple[Outcome, int], ...]
-    hits: tuple[tuple[int, Triage, int], ...]
-
-
 @dataclass(slots=True)
 class _Tally:
     passed: int = 0
     total: int = 0
-    seen: int = 0
+    seen: bool = False
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
 
-    def add(self, tallied: _Tallied) -> None:
-        self.passed += tallied.passed
-        self.total += tallied.total
-        self.seen += 1
-        counts = self.counts
-        for outcome, count in tallied.counts:
-            counts[outcome] += count
+    def add(self, outcome: Outcome, weight: int, count: int) -> None:
+        self.seen = True
+        self.counts[outcome] += count
+        if outcome is not Outcome.NOT_APPLICABLE:
+            self.total += weight * count
+            if outcome is Outcome.PASS:
+                self.passed += weight * count
 
     def score(self, scope: str) -> Score:
         return Score(scope, self.passed, self.total, dict(self.counts))
@@ -363,11 +353,11 @@ class _Tally:
 class Analysis:
     """Everything the renderers need beyond the raw result.
 
-    Scores, findings per priority and the plan's totals are computed at once, in one
-    pass that tallies each distinct combination of verdicts once (subjects with equal
-    evidence share verdicts) and counts findings per work group without listing them:
-    the JSON report needs no more. The list of findings and the plan's work items are
-    built on first use.
+    Scores, findings per priority and the plan's totals come from one pass that counts
+    each (rule, verdict) per site and subject type (subjects with equal evidence share
+    Verdict objects, and a Verdict hashes by identity), then works on those few
+    thousand counts: the JSON report needs no more. The list of findings and the plan's
+    work items are built on first use.
     """
 
     def __init__(self, result: AuditResult) -> None:
@@ -377,95 +367,58 @@ class Analysis:
         #: per (rule, urgency): the shared triage
         self.triage: dict[tuple[str, Urgency], Triage] = triager.cache
         weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
-        #: work groups: (triage, unknown?) of un-waived findings; a work item is one
-        #: group at one site
-        self._groups: list[tuple[Triage, bool]] = []
-        group_index: dict[tuple[int, bool], int] = {}
-        self._tallies: dict[tuple[int, ...], _Tallied] = {}
-        tallies = self._tallies
+        # (site, subject type) -> how often each (rule, verdict) occurs there
+        per_place: dict[tuple[str | None, SubjectType], Counter[tuple[str, Verdict]]] = {}
+        for subject, rule_ids, verdicts in result.results:
+            place = (subject.site, subject.type)
+            counter = per_place.get(place)
+            if counter is None:
+                counter = per_place[place] = Counter()
+            counter.update(zip(rule_ids, verdicts, strict=True))
         client = _Tally()
         sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
-        # (group, site) -> number of findings
-        per_item: dict[tuple[int, str | None], int] = {}
-        for subject, rule_ids, verdicts in result.results:
-            # the subject type decides the urgency: part of the key, as a cheap identity
-            key = (id(subject.type), id(rule_ids), *map(id, verdicts))
-            tallied = tallies.get(key)
-            if tallied is None:
-                tallied = tallies[key] = self._tally(
-                    rule_ids,
-                    verdicts,
-                    weights,
-                    triager,
-                    URGENCY_BY_SUBJECT[subject.type],
-                    group_index,
-                )
-            client.add(tallied)
-            site_name = subject.site
+        # (triage, evidence needed?, site) -> un-waived findings: one work item each
+        per_item: dict[tuple[Triage, bool, str | None], int] = {}
+        for (site_name, subject_type), counter in per_place.items():
+            urgency = URGENCY_BY_SUBJECT[subject_type]
+            site = None
             if site_name is not None:
                 site = sites.get(site_name)
                 if site is None:
                     site = sites[site_name] = _Tally()
-                site.add(tallied)
-            for _, _, group in tallied.hits:
-                if group >= 0:
-                    item = (group, site_name)
-                    per_item[item] = per_item.get(item, 0) + 1
+            for (rule_id, verdict), count in counter.items():
+                outcome = verdict.outcome
+                weight = weights[rule_id]
+                client.add(outcome, weight, count)
+                if site is not None:
+                    site.add(outcome, weight, count)
+                if outcome is Outcome.FAIL or outcome is Outcome.UNKNOWN:
+                    item = (triager(rule_id, urgency), outcome is Outcome.UNKNOWN, site_name)
+                    per_item[item] = per_item.get(item, 0) + count
         self.client_score = client.score(result.client.name)
         self.site_scores = tuple(t.score(name) for name, t in sites.items() if t.seen)
         #: un-waived findings (fail + unknown) per priority level, 1 … 4
         self.by_priority = dict.fromkeys(PRIORITY_BY_LEVEL, 0)
-        for (group, _), n in per_item.items():
-            self.by_priority[self._groups[group][0].priority.level] += n
+        for (triage, _, _), n in per_item.items():
+            self.by_priority[triage.priority.level] += n
+        # a work item is one (triage, evidence needed?) group at one site
         self.plan_totals = plan_totals(
-            (self._groups[group][0], self._groups[group][1], n)
-            for (group, _), n in per_item.items()
+            (triage, unknown, n) for (triage, unknown, _), n in per_item.items()
         )
-
-    def _tally(
-        self,
-        rule_ids: tuple[str, ...],
-        verdicts: tuple[Verdict, ...],
-        weights: dict[str, int],
-        triager: Triager,
-        urgency: Urgency,
-        group_index: dict[tuple[int, bool], int],
-    ) -> _Tallied:
-        passed = total = 0
-        hits = []
-        outcomes = [verdict.outcome for verdict in verdicts]
-        counts = Counter(outcomes)
-        not_applicable, passing = Outcome.NOT_APPLICABLE, Outcome.PASS
-        for i, outcome in enumerate(outcomes):
-            if outcome is not_applicable:
-                continue
-            rule_id = rule_ids[i]
-            weight = weights[rule_id]
-            total += weight
-            if outcome is passing:
-                passed += weight
-            elif outcome in _FINDING_OUTCOMES:
-                triage = triager(rule_id, urgency)
-                group = -1
-                if outcome != Outcome.WAIVED:
-                    unknown = outcome == Outcome.UNKNOWN
-                    group = group_index.get((id(triage), unknown), -1)
-                    if group < 0:
-                        group = group_index[(id(triage), unknown)] = len(self._groups)
-                        self._groups.append((triage, unknown))
-                hits.append((i, triage, group))
-        return _Tallied(passed, total, tuple(counts.items()), tuple(hits))
 
     @functools.cached_property
     def findings(self) -> tuple[PlannedFinding, ...]:
         """Fail, unknown and waived outcomes, in the order of `result.results`."""
-        tallies = self._tallies
+        triager = Triager(self.result)
+        triager.cache = self.triage
         found: list[PlannedFinding] = []
         append = found.append
+        wanted = _FINDING_OUTCOMES
         for subject, rule_ids, verdicts in self.result.results:
-            hits = tallies[(id(subject.type), id(rule_ids), *map(id, verdicts))].hits
-            for i, triage, _ in hits:
-                append(PlannedFinding(rule_ids[i], subject, verdicts[i], triage))
+            urgency = URGENCY_BY_SUBJECT[subject.type]
+            for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
+                if verdict.outcome in wanted:
+                    append(PlannedFinding(rule_id, subject, verdict, triager(rule_id, urgency)))
         return tuple(found)
 
     @functools.cached_property

@@ -81,7 +81,7 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
     ruleset = result.ruleset
     data = result.data
     analysis = analyse(result)
-    totals = analysis.plan.totals
+    totals = analysis.plan_totals
     return {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
