@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain, repeat
 from typing import NamedTuple
 
 from tma_audit.model import (
@@ -367,26 +368,28 @@ class Analysis:
         #: per (rule, urgency): the shared triage
         self.triage: dict[tuple[str, Urgency], Triage] = triager.cache
         weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
-        # (site, subject type) -> how often each (rule, verdict) occurs there
-        per_place: dict[tuple[str | None, SubjectType], Counter[tuple[str, Verdict]]] = {}
-        for subject, rule_ids, verdicts in result.results:
-            place = (subject.site, subject.type)
-            counter = per_place.get(place)
-            if counter is None:
-                counter = per_place[place] = Counter()
-            counter.update(zip(rule_ids, verdicts, strict=True))
+        # how often each (site, subject type, rule, verdict) occurs, counted in C
+        occurrences = Counter(
+            chain.from_iterable(
+                zip(repeat(subject.site), repeat(subject.type), rule_ids, verdicts)
+                for subject, rule_ids, verdicts in result.results
+            )
+        )
+        per_place: dict[tuple[str | None, SubjectType], list[tuple[str, Verdict, int]]] = {}
+        for (site_name, subject_type, rule_id, verdict), count in occurrences.items():
+            per_place.setdefault((site_name, subject_type), []).append((rule_id, verdict, count))
         client = _Tally()
         sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
         # (triage, evidence needed?, site) -> un-waived findings: one work item each
         per_item: dict[tuple[Triage, bool, str | None], int] = {}
-        for (site_name, subject_type), counter in per_place.items():
+        for (site_name, subject_type), counted in per_place.items():
             urgency = URGENCY_BY_SUBJECT[subject_type]
             site = None
             if site_name is not None:
                 site = sites.get(site_name)
                 if site is None:
                     site = sites[site_name] = _Tally()
-            for (rule_id, verdict), count in counter.items():
+            for rule_id, verdict, count in counted:
                 outcome = verdict.outcome
                 weight = weights[rule_id]
                 client.add(outcome, weight, count)

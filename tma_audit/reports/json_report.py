@@ -11,8 +11,16 @@ from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
-from tma_audit.model import AuditResult, Outcome, Rule, Subject, SubjectResult, Verdict
-from tma_audit.plan import PRIORITIES, URGENCY_BY_SUBJECT, Urgency, analyse, due_date, priority_for
+from tma_audit.model import (
+    AuditResult,
+    Outcome,
+    Rule,
+    Subject,
+    SubjectResult,
+    SubjectType,
+    Verdict,
+)
+from tma_audit.plan import PRIORITIES, URGENCY_BY_SUBJECT, analyse, due_date, priority_for
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
@@ -40,27 +48,30 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
     encoded once: a 35,000-asset audit has ~180,000 outcomes but a few thousand verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    # (rule, id(verdict), urgency) -> the outcome's JSON: verdicts are shared by equal
-    # evidence, and a finding's priority depends on its rule and its subject's scope
-    encoded: dict[tuple[str, int, Urgency], str] = {}
+    # per (rule list, subject type): for each rule, id(verdict) -> the outcome's JSON.
+    # Verdicts are shared by equal evidence; a finding's priority depends on its rule
+    # and its subject's scope (the subject type).
+    tables: dict[tuple[int, SubjectType], list[dict[int, str]]] = {}
     fragments: dict[object, str] = {}
     lines: list[str] = []
     append = lines.append
     for subject, rule_ids, verdicts in results:
-        urgency = URGENCY_BY_SUBJECT[subject.type]
-        parts = []
-        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
-            key = (rule_id, id(verdict), urgency)
-            text = encoded.get(key)
-            if text is None:
-                level = None
-                if verdict.outcome.is_finding:
-                    level = priority_for(rules[rule_id].impact, urgency).level
-                text = encoded[key] = _outcome_json(rule_id, verdict, encode, level)
-            parts.append(text)
-        append(
-            f'{{"outcomes": [{", ".join(parts)}], "subject": {_subject_json(subject, fragments)}}}'
-        )
+        table = tables.get((id(rule_ids), subject.type))
+        if table is None:
+            table = tables[(id(rule_ids), subject.type)] = [{} for _ in rule_ids]
+        parts = [known.get(id(v)) for known, v in zip(table, verdicts, strict=True)]
+        if None in parts:
+            urgency = URGENCY_BY_SUBJECT[subject.type]
+            for i, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
+                if parts[i] is None:
+                    level = None
+                    if verdict.outcome.is_finding:
+                        level = priority_for(rules[rule_id].impact, urgency).level
+                    parts[i] = table[i][id(verdict)] = _outcome_json(
+                        rule_id, verdict, encode, level
+                    )
+        outcomes = ", ".join(parts)  # type: ignore[arg-type]  # no None is left
+        append(f'{{"outcomes": [{outcomes}], "subject": {_subject_json(subject, fragments)}}}')
     return lines
 
 
