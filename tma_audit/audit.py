@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import (
@@ -23,7 +23,9 @@ from tma_audit.model import (
     Verdict,
 )
 from tma_audit.rules.registry import CheckFn, Context, KeyFn, get_checks
-from tma_audit.waivers.register import WaiverRegister, apply_waivers
+
+if TYPE_CHECKING:
+    from tma_audit.waivers.register import WaiverRegister
 
 
 @dataclass(slots=True)
@@ -114,7 +116,11 @@ def run_audit(
         notes=notes,
     )
     # waived findings keep their reason; see tma_audit/waivers/register.py
-    return result if waivers is None else apply_waivers(result, waivers, as_of)
+    if waivers is None:
+        return result
+    from tma_audit.waivers.register import apply_waivers
+
+    return apply_waivers(result, waivers, as_of)
 
 
 def sites_of(inventory: Inventory) -> tuple[Site, ...]:
