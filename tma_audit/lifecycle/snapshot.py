@@ -12,6 +12,7 @@ from typing import Any
 from tma_audit.errors import DataError
 from tma_audit.lifecycle.catalogue import Product, ReleaseFacts
 from tma_audit.lifecycle.records import ProductRelease, UpdateInfo
+from tma_audit.lifecycle.shape import Shape
 from tma_audit.lifecycle.store import Lifecycle
 from tma_audit.lifecycle.updates import UpdateHistory
 
@@ -70,26 +71,8 @@ def parse_snapshot(raw: bytes, origin: str, file: str) -> Lifecycle:
 # --- validation helpers -----------------------------------------------------------------
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Invalid(f"{where}: expected an object")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _Invalid(f"{where}: expected a list")
-    return value
-
-
-def _str(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"{where}: expected a string")
-    return value
-
-
-def _opt_str(value: Any, where: str) -> str | None:
-    return None if value is None else _str(value, where)
+_shape = Shape(_Invalid)
+_obj, _list, _str, _opt_str = _shape.obj, _shape.array, _shape.text, _shape.opt_text
 
 
 def _date(value: Any, where: str) -> dt.date:

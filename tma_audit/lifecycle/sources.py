@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tma_audit.lifecycle.shape import Shape
+
 #: Where endoflife.date serves its API v1 (a setting may name a mirror).
 DEFAULT_ENDOFLIFE_URL = "https://endoflife.date/api/v1"
 #: The endoflife.date API major version this code understands (schema_version "1.x.y").
@@ -68,32 +70,14 @@ def decode_json(body: bytes, content_type: str | None) -> Any:
 # --- small validators --------------------------------------------------------------------
 
 
-def _obj(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise SourceError(f"{where}: expected an object, got {_kind(value)}")
-    return value
-
-
-def _list(value: Any, where: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise SourceError(f"{where}: expected a list, got {_kind(value)}")
-    return value
-
-
-def _str(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise SourceError(f"{where}: expected a string, got {_kind(value)}")
-    return value
-
-
-def _opt_str(value: Any, where: str) -> str | None:
-    return None if value is None else _str(value, where)
-
-
-def _bool(value: Any, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise SourceError(f"{where}: expected true or false, got {_kind(value)}")
-    return value
+_shape = Shape(SourceError)
+_obj, _list, _str, _opt_str, _bool = (
+    _shape.obj,
+    _shape.array,
+    _shape.text,
+    _shape.opt_text,
+    _shape.flag,
+)
 
 
 def _opt_date(value: Any, where: str) -> str | None:
@@ -116,19 +100,6 @@ def _datetime(value: Any, where: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise SourceError(f"{where}: not a date and time: {text!r}") from None
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
 
 
 # --- endoflife.date API v1 ---------------------------------------------------------------
