@@ -94,7 +94,7 @@ def test_compliant_exit_0(cli: CliRun, tmp_path: Path) -> None:
         tmp_path,
         "client: {name: A}\nattestations:\n  change_notification: {contact: ops@a.example}\n",
     )
-    run = cli("audit", str(inv), "--ruleset", str(_all_pass_ruleset(tmp_path)))
+    run = cli("audit", str(inv), "--as-of", AS_OF, "--ruleset", str(_all_pass_ruleset(tmp_path)))
     assert run.code == 0, run.out + run.err
     assert "COMPLIANT" in run.out
 
@@ -129,10 +129,15 @@ def test_fail_on_threshold(cli: CliRun, tmp_path: Path) -> None:
         + "]\n",
         "r.yaml",
     )
-    assert cli("audit", str(inv), "-r", str(rules)).code == 1
-    assert cli("audit", str(inv), "-r", str(rules), "--fail-on", "medium").code == 0
-    assert cli("audit", str(inv), "-r", str(rules), "--fail-on", "high,SC-4").code == 1
-    bad = cli("audit", str(inv), "--fail-on", "severe")
+    assert cli("audit", str(inv), "--as-of", AS_OF, "-r", str(rules)).code == 1
+    assert (
+        cli("audit", str(inv), "--as-of", AS_OF, "-r", str(rules), "--fail-on", "medium").code == 0
+    )
+    assert (
+        cli("audit", str(inv), "--as-of", AS_OF, "-r", str(rules), "--fail-on", "high,SC-4").code
+        == 1
+    )
+    bad = cli("audit", str(inv), "--as-of", AS_OF, "--fail-on", "severe")
     assert bad.code == 2 and "--fail-on" in bad.err
 
 
@@ -176,7 +181,7 @@ def test_bad_ruleset_is_a_clear_error(cli: CliRun, tmp_path: Path) -> None:
     }
     for text, needle in cases.items():
         rules = write(tmp_path, text, "r.yaml")
-        run = cli("audit", str(inv), "--ruleset", str(rules))
+        run = cli("audit", str(inv), "--as-of", AS_OF, "--ruleset", str(rules))
         assert run.code == 2, text
         assert needle in run.err, (needle, run.err)
 
@@ -248,9 +253,11 @@ def test_output_is_written_atomically_and_never_over_a_directory(
     cli: CliRun, tmp_path: Path
 ) -> None:
     inv = write(tmp_path, COMPLIANT)
-    run = cli("audit", str(inv), "-f", "json", "-o", str(tmp_path))
+    run = cli("audit", str(inv), "--as-of", AS_OF, "-f", "json", "-o", str(tmp_path))
     assert run.code == 2 and "is a directory" in run.err
-    run = cli("audit", str(inv), "-f", "json", "-o", str(tmp_path / "no" / "r.json"))
+    run = cli(
+        "audit", str(inv), "--as-of", AS_OF, "-f", "json", "-o", str(tmp_path / "no" / "r.json")
+    )
     assert run.code == 2 and "does not exist" in run.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml"]
 
