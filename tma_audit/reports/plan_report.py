@@ -11,9 +11,6 @@ about the company or a site. Cells are neutralised against formula injection.
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +19,7 @@ from tma_audit.plan import Plan, WorkItem, analyse
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.csv_report import write_rows
 from tma_audit.reports.summary import hours, location_text, plan_line, score_line
+from tma_audit.reports.table import terminal, text_of
 
 PLAN_COLUMNS = (
     "summary",
@@ -99,17 +97,7 @@ def description(item: WorkItem) -> str:
 def render_plan_table(result: AuditResult, options: RenderOptions) -> str:
     analysis = analyse(result)
     plan = analysis.plan
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=options.width,
-        force_terminal=options.color,
-        no_color=not options.color,
-        color_system="standard" if options.color else None,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console = terminal(options)
     console.print(Text(f"Remediation plan: {plan.client}", style="bold"))
     console.print(f"Audit date {plan.as_of.isoformat()} · {score_line(analysis)}")
     console.print()
@@ -133,4 +121,4 @@ def render_plan_table(result: AuditResult, options: RenderOptions) -> str:
         console.print(table)
         console.print()
     console.print(plan_line(analysis))
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+    return text_of(console)

@@ -41,10 +41,10 @@ _SHORT = {
 }
 
 
-def render_table(result: AuditResult, options: RenderOptions) -> str:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
+def terminal(options: RenderOptions) -> Console:
+    """A console that renders into memory at the report's width, coloured or not."""
+    return Console(
+        file=io.StringIO(),
         width=options.width,
         force_terminal=options.color,
         no_color=not options.color,
@@ -53,6 +53,18 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
         emoji=False,
         legacy_windows=False,
     )
+
+
+def text_of(console: Console) -> str:
+    """What a `terminal` console rendered, without the blanks rich pads lines with."""
+    assert isinstance(console.file, io.StringIO)
+    return "\n".join(line.rstrip() for line in console.file.getvalue().split("\n"))
+
+
+def render_table(result: AuditResult, options: RenderOptions) -> str:
+    console = terminal(options)
+    buffer = console.file  # long finding lists are written straight into it
+    assert isinstance(buffer, io.StringIO)
     analysis = analyse(result)
     paint = _Painter(options.color)
     _header(console, result)
@@ -75,7 +87,7 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
             wrapper.row(buffer, mark, 3, f"{f.subject.id} [{f.rule_id}]: {f.warning}")
     _verdict(console, analysis)
     # rich pads table cells to the full width; trailing blanks only get in the way
-    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+    return text_of(console)
 
 
 class _Painter:
