@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
-from tma_audit.cli import main
+from tma_audit.cli import run as run_cli
 
 
 @dataclass
@@ -29,13 +28,8 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
 
     def run(*args: str) -> Run:
         monkeypatch.setattr(sys, "argv", ["tma-audit", *args])
-        with pytest.raises(SystemExit) as info:
-            try:
-                main()
-            finally:
-                gc.enable()  # main() switches the collector off for its batch run
+        code = run_cli()
         captured = capsys.readouterr()
-        code = info.value.code
-        return Run(code if isinstance(code, int) else 1, captured.out, captured.err)
+        return Run(code, captured.out, captured.err)
 
     return run

@@ -72,6 +72,41 @@ def test_python_dash_m_entry_point() -> None:
     assert proc.stdout.startswith("tma-audit ")
 
 
+def test_entry_point_flushes_everything_before_its_fast_exit(tmp_path: Path) -> None:
+    """`main()` ends the process with os._exit: the whole report still arrives, with
+    the same exit code and warnings the in-process run gives."""
+    args = ["audit", str(MIDSIZE), "--as-of", AS_OF, "--format", "json"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "tma_audit", *args], capture_output=True, check=False
+    )
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)  # complete: it parses
+    assert len(proc.stdout) > 100_000  # more than a pipe buffer holds
+    assert report["summary"]["findings"] > 0
+    assert b"warning: Windows update history" in proc.stderr  # stderr is flushed too
+    # to a file, with the exit-zero switch
+    out = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tma_audit", *args, "-o", str(out), "--exit-zero"],
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "tma-audit-report"
+
+
+def test_entry_point_usage_error_exits_2_without_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tma_audit", "audit", "--no-such-option"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "No such option" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_findings_exit_1_and_report_states_dates(cli: CliRun) -> None:
     run = cli("audit", str(SMALL), "--as-of", AS_OF)
     assert run.code == 1, run.err

@@ -25,7 +25,7 @@ from tests.lifecycle.fixtures.upstream import (
     serve_document,
     shipped_document,
 )
-from tma_audit.cli import main
+from tma_audit.cli import run as run_cli
 from tma_audit.lifecycle import refresh as refresh_module
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,11 +66,9 @@ CliRun = Callable[..., Run]
 def cli(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRun:
     def run(*args: str) -> Run:
         monkeypatch.setattr(sys, "argv", ["tma-audit", *args])
-        with pytest.raises(SystemExit) as info:
-            main()
+        code = run_cli()
         captured = capsys.readouterr()
-        code = info.value.code
-        return Run(code if isinstance(code, int) else 1, captured.out, captured.err)
+        return Run(code, captured.out, captured.err)
 
     return run
 
@@ -352,11 +350,8 @@ def test_audits_never_touch_the_network(tmp_path: Path, home: Path) -> None:
         socket.socket.connect = refuse
         socket.create_connection = refuse
         sys.argv = ["tma-audit", "audit", {str(SMALL)!r}, "--as-of", "2026-12-01"]
-        from tma_audit.cli import main
-        try:
-            main()
-        except SystemExit as exit:
-            code = exit.code
+        from tma_audit.cli import run
+        code = run()
         print("exit", code, "requests" in sys.modules)
         """
     )

@@ -8,10 +8,23 @@ from tma_audit.errors import ExitCode, TmaError
 
 
 def main() -> None:
-    """Console-script entry point: maps errors to exit codes, never a traceback.
+    """Console-script entry point (`tma-audit`, `python -m tma_audit`).
+
+    Runs the command, then ends the process without tearing the interpreter down:
+    freeing a large audit's few million objects one by one at exit took a tenth of
+    a second for 35,000 assets, and nothing is left to do by then (reports are
+    written and closed; standard streams and exit handlers are flushed here).
+    """
+    code = run()
+    _fast_exit(code)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code; never a traceback.
 
     typer (in standalone mode) turns usage errors into exit code 2 and `typer.Exit`
     into its code; our own errors carry their exit code; anything else is a bug.
+    The cyclic garbage collector is off while the command runs and back on after.
     """
     import gc
 
@@ -20,20 +33,51 @@ def main() -> None:
     # A short-lived batch run that builds hundreds of thousands of small, acyclic
     # records: the cyclic collector would only rescan them (a third of the run time
     # on 35,000 assets). Reference counting still frees everything as usual.
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        app()
+        app(args=argv)
+    except SystemExit as exc:
+        return _code_of(exc.code)
     except TmaError as exc:
         _error(str(exc))
-        sys.exit(int(exc.exit_code))
+        return int(exc.exit_code)
     except KeyboardInterrupt:
         _error("interrupted")
-        sys.exit(130)
+        return 130
     except Exception as exc:
         _error(
             f"internal error (a bug in tma-audit, please report it): {type(exc).__name__}: {exc}"
         )
-        sys.exit(int(ExitCode.INTERNAL_ERROR))
+        return int(ExitCode.INTERNAL_ERROR)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return 0
+
+
+def _code_of(code: object) -> int:
+    """The process exit code `sys.exit(code)` would give."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def _fast_exit(code: int) -> None:
+    """Flush what the interpreter would flush at exit, then exit at once."""
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe (`tma-audit … | head`) or stream: nothing more to write
+    os._exit(code)
 
 
 def _error(message: str) -> None:
