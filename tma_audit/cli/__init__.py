@@ -69,14 +69,14 @@ def _code_of(code: object) -> int:
 def _fast_exit(code: int) -> None:
     """Flush what the interpreter would flush at exit, then exit at once."""
     import atexit
+    import contextlib
     import os
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        # a closed pipe (`tma-audit … | head`) or stream: nothing more to write
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed pipe (`tma-audit … | head`) or stream: nothing more to write
     os._exit(code)
 
 
