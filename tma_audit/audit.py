@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterator
+from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import (
+    AntivirusProduct,
+    Application,
     AssetKind,
     AuditResult,
+    BackupProduct,
     DataInfo,
     Installed,
     Inventory,
@@ -30,15 +35,38 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class _Evaluator:
-    """One enabled rule, ready to judge subjects, with its verdict cache and counts."""
+    """One enabled rule, ready to judge subjects, with its verdict caches and counts."""
 
     rule_id: str
     kinds: frozenset[AssetKind]
     func: CheckFn
-    key: KeyFn | None
+    keys: Mapping[SubjectType, KeyFn]
     ctx: Context
-    cache: dict[Hashable, Verdict] = field(default_factory=dict)
+    #: per subject type: key -> the verdict of every subject with that key
+    caches: dict[SubjectType, dict[Hashable, Verdict]] = field(default_factory=dict)
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+
+    def judge(self, subject_type: SubjectType, targets: list[Any]) -> list[Verdict]:
+        """The verdict on each target, in order.
+
+        With a key, the check runs once per distinct key and the column is filled by
+        lookups (in C: `map` over an itemgetter and the cache's __getitem__).
+        """
+        func, ctx = self.func, self.ctx
+        key = self.keys.get(subject_type)
+        if key is None:
+            column = [func(target, ctx) for target in targets]
+        else:
+            keys = list(map(key, targets))
+            cache = self.caches.setdefault(subject_type, {})
+            for k, target in dict(zip(keys, targets, strict=True)).items():
+                if k not in cache:
+                    cache[k] = func(target, ctx)
+            column = list(map(cache.__getitem__, keys))
+        counts = self.counts
+        for verdict, n in Counter(column).items():  # Verdicts hash by identity
+            counts[verdict.outcome] += n
+        return column
 
 
 def run_audit(
@@ -66,39 +94,14 @@ def run_audit(
         spec = checks[rule.check]
         params = {**ruleset.parameters, **rule.params}
         ctx = Context(as_of=as_of, lifecycle=lifecycle, inventory=inventory, params=params)
-        evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.key, ctx)
+        evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.keys, ctx)
         ordered.append(evaluator)
         for subject_type in rule.applies_to.subjects:
             evaluators[subject_type].append(evaluator)
     results: list[SubjectResult] = []
-    append = results.append
     for subject_type, active in evaluators.items():
-        if not active:
-            continue
-        by_kind: dict[AssetKind | None, tuple[tuple[str, ...], list[_Evaluator]]] = {}
-        for subject, target in _subjects(subject_type, inventory):
-            kind = subject.kind
-            plan = by_kind.get(kind)
-            if plan is None:
-                chosen = [ev for ev in active if not ev.kinds or kind is None or kind in ev.kinds]
-                plan = by_kind[kind] = (tuple(ev.rule_id for ev in chosen), chosen)
-            rule_ids, chosen = plan
-            if not chosen:
-                continue
-            verdicts = []
-            for ev in chosen:
-                key_fn = ev.key
-                key = key_fn(target) if key_fn is not None else None
-                cached = ev.cache.get(key) if key is not None else None
-                if cached is not None:
-                    verdict = cached
-                elif key is None:
-                    verdict = ev.func(target, ev.ctx)
-                else:
-                    verdict = ev.cache[key] = ev.func(target, ev.ctx)
-                ev.counts[verdict.outcome] += 1
-                verdicts.append(verdict)
-            append(SubjectResult(subject, rule_ids, tuple(verdicts)))
+        if active:
+            results += _judge_all(subject_type, _subjects(subject_type, inventory), active)
     data = DataInfo(
         date=lifecycle.date,
         updates_date=lifecycle.updates_date,
@@ -123,6 +126,43 @@ def run_audit(
     return apply_waivers(result, waivers, as_of)
 
 
+def _judge_all(
+    subject_type: SubjectType, pairs: list[tuple[Subject, Any]], active: list[_Evaluator]
+) -> list[SubjectResult]:
+    """Each subject's verdicts, rule by rule over the subjects of each kind, in order.
+
+    Subjects no enabled rule applies to (by kind) get no result.
+    """
+    if not pairs:
+        return []
+    subjects, targets = map(list, zip(*pairs, strict=True))
+    positions: dict[AssetKind | None, list[int]] = {}
+    for i, subject in enumerate(subjects):
+        group = positions.get(subject.kind)
+        if group is None:
+            positions[subject.kind] = [i]
+        else:
+            group.append(i)
+    placed: list[SubjectResult | None] = [None] * len(subjects)
+    for kind, where in positions.items():
+        chosen = [ev for ev in active if not ev.kinds or kind is None or kind in ev.kinds]
+        if not chosen:
+            continue
+        rule_ids = tuple(ev.rule_id for ev in chosen)
+        if len(where) == len(subjects):
+            group_subjects, group_targets = subjects, targets
+        else:
+            group_subjects = [subjects[i] for i in where]
+            group_targets = [targets[i] for i in where]
+        columns = [ev.judge(subject_type, group_targets) for ev in chosen]
+        rows = map(SubjectResult, group_subjects, repeat(rule_ids), zip(*columns, strict=True))
+        if len(positions) == 1:
+            return list(rows)
+        for i, row in zip(where, rows, strict=True):
+            placed[i] = row
+    return [row for row in placed if row is not None]
+
+
 def sites_of(inventory: Inventory) -> tuple[Site, ...]:
     """Declared sites, or sites named by assets, or one site for the whole client."""
     if inventory.client.sites:
@@ -134,21 +174,23 @@ def sites_of(inventory: Inventory) -> tuple[Site, ...]:
 
 
 def _by_id(pairs: list[tuple[Subject, Any]]) -> list[tuple[Subject, Any]]:
-    pairs.sort(key=lambda pair: (pair[0].id.lower(), pair[0].id))
-    return pairs
+    """Sorted by id, case-insensitively (ties: case-sensitively)."""
+    ids = [subject.id for subject, _ in pairs]
+    order = sorted(zip(map(str.lower, ids), ids, range(len(ids)), strict=True))
+    return [pairs[i] for _, _, i in order]
 
 
-def _subjects(subject_type: SubjectType, inventory: Inventory) -> Iterator[tuple[Subject, Any]]:
-    """The subjects of one type, sorted by id."""
+def _subjects(subject_type: SubjectType, inventory: Inventory) -> list[tuple[Subject, Any]]:
+    """The subjects of one type (each with what its checks judge), sorted by id."""
     client = inventory.client
+    env = inventory.environment
     if subject_type == SubjectType.CLIENT:
-        yield Subject(SubjectType.CLIENT, client.name, location=client.location), client
-    elif subject_type == SubjectType.ENVIRONMENT:
-        env = inventory.environment
+        return [(Subject(SubjectType.CLIENT, client.name, location=client.location), client)]
+    if subject_type == SubjectType.ENVIRONMENT:
         location = env.location or client.location
-        yield Subject(SubjectType.ENVIRONMENT, client.name, location=location), client
-    elif subject_type == SubjectType.SITE:
-        yield from _by_id(
+        return [(Subject(SubjectType.ENVIRONMENT, client.name, location=location), client)]
+    if subject_type == SubjectType.SITE:
+        return _by_id(
             [
                 (
                     Subject(
@@ -162,23 +204,15 @@ def _subjects(subject_type: SubjectType, inventory: Inventory) -> Iterator[tuple
                 for site in sites_of(inventory)
             ]
         )
-    elif subject_type == SubjectType.ASSET:
-        yield from _by_id(
+    if subject_type == SubjectType.ASSET:
+        assets = inventory.assets
+        return _by_id(
             [
-                (
-                    Subject(
-                        SubjectType.ASSET,
-                        asset.hostname,
-                        site=asset.site,
-                        kind=asset.kind,
-                        location=asset.location,
-                    ),
-                    asset,
-                )
-                for asset in inventory.assets
+                (Subject(SubjectType.ASSET, a.hostname, a.site, a.kind, a.location), a)
+                for a in assets
             ]
         )
-    elif subject_type == SubjectType.SOFTWARE:
+    if subject_type == SubjectType.SOFTWARE:
         pairs: list[tuple[Subject, Any]] = []
         for asset in inventory.assets:
             for software in asset.software:
@@ -191,25 +225,18 @@ def _subjects(subject_type: SubjectType, inventory: Inventory) -> Iterator[tuple
                     location=software.location or asset.location,
                 )
                 pairs.append((subject, Installed(asset, software)))
-        yield from _by_id(pairs)
-    elif subject_type == SubjectType.ANTIVIRUS:
-        yield from _by_id(
-            [
-                (Subject(SubjectType.ANTIVIRUS, p.product, location=p.location), p)
-                for p in inventory.environment.antivirus
-            ]
-        )
+        return _by_id(pairs)
+    named: tuple[AntivirusProduct | BackupProduct | Application, ...]
+    if subject_type == SubjectType.ANTIVIRUS:
+        named = env.antivirus
     elif subject_type == SubjectType.BACKUP:
-        yield from _by_id(
-            [
-                (Subject(SubjectType.BACKUP, b.product, location=b.location), b)
-                for b in inventory.environment.backup
-            ]
-        )
-    elif subject_type == SubjectType.APPLICATION:
-        yield from _by_id(
-            [
-                (Subject(SubjectType.APPLICATION, a.name, location=a.location), a)
-                for a in inventory.attestations.applications
-            ]
-        )
+        named = env.backup
+    else:
+        named = inventory.attestations.applications
+    return _by_id(
+        [(Subject(subject_type, _name_of(item), location=item.location), item) for item in named]
+    )
+
+
+def _name_of(item: AntivirusProduct | BackupProduct | Application) -> str:
+    return item.name if isinstance(item, Application) else item.product

@@ -2,10 +2,10 @@
 
 Nothing here does I/O, reads the clock or knows about the terminal.
 
-Most records are frozen dataclasses. The four made by the hundred thousand in a large
-audit (Location, Asset, Subject, Finding) are typed NamedTuples: just as immutable,
-and four times cheaper to create than a frozen dataclass (whose __init__ goes through
-object.__setattr__ per field), which keeps 35,000 assets under a second end to end.
+Most records are frozen dataclasses. Those made by the hundred thousand in a large
+audit (Location, OperatingSystem, Asset, Subject, Finding, SubjectResult) are typed
+NamedTuples: just as immutable, hashed in C, and four times cheaper to create than a
+frozen dataclass (whose __init__ goes through object.__setattr__ per field).
 """
 
 from __future__ import annotations
@@ -130,9 +130,11 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class OperatingSystem:
-    """An OS (or firmware) as the inventory states it."""
+class OperatingSystem(NamedTuple):
+    """An OS (or firmware) as the inventory states it.
+
+    A NamedTuple, like Asset: it hashes in C, so verdict caches can key on it.
+    """
 
     name: str
     version: str | None = None

@@ -28,7 +28,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
-from tma_audit.rules.registry import Context, ParamSpec, check
+from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
 
 PASS, FAIL, UNKNOWN, NA = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN, Outcome.NOT_APPLICABLE
 
@@ -124,31 +124,18 @@ def _looks_windows(name: str) -> bool:
 
 
 # --- verdict cache keys (everything a check reads from its subject) ---------------------
+# Asset keys are `operator.itemgetter`s over the Asset tuple: built and hashed in C.
+
+_os_key = asset_key("kind", "os")
+_updates_key = asset_key("kind", "os", "missing_critical_updates", "last_patched", "esu_enrolled")
+_genuine_key = asset_key("kind", "os", "genuine", "licensed", "esu_enrolled")
+_antivirus_key = asset_key("antivirus", "av_definitions")
+_warranty_key = asset_key("warranty_expires", "warranty_level", "role")
 
 
-def _os_key(asset: Asset) -> tuple[object, ...]:
-    return (asset.kind, id(asset.os))
-
-
-def _updates_key(asset: Asset) -> tuple[object, ...]:
-    return (asset.kind, id(asset.os), asset.missing_critical_updates, asset.last_patched)
-
-
-def _genuine_key(subject: Asset | Installed) -> tuple[object, ...]:
-    if isinstance(subject, Installed):
-        sw = subject.software
-        return ("software", sw.name, sw.version, sw.licensed, sw.genuine, sw.support_expires)
-    return (subject.kind, id(subject.os), subject.genuine, subject.licensed, subject.esu_enrolled)
-
-
-def _antivirus_key(subject: Client | Asset) -> tuple[object, ...] | None:
-    if isinstance(subject, Asset):
-        return (subject.antivirus, subject.av_definitions)
-    return None
-
-
-def _warranty_key(device: Asset) -> tuple[object, ...]:
-    return (device.warranty_expires, device.warranty_level, device.role)
+def _installed_key(subject: Installed) -> tuple[object, ...]:
+    sw = subject.software
+    return (sw.name, sw.version, sw.licensed, sw.genuine, sw.support_expires)
 
 
 # --- MS-1 / MS-2: release floors ------------------------------------------------------
@@ -167,7 +154,7 @@ def _warranty_key(device: Asset) -> tuple[object, ...]:
             "str", "2012", "Oldest acceptable release: '2012' for servers, '10' for desktops."
         ),
     },
-    key=_os_key,
+    keys={SubjectType.ASSET: _os_key},
 )
 def windows_release_floor(asset: Asset, ctx: Context) -> Verdict:
     """The Windows release is the contract's minimum or later."""
@@ -238,7 +225,7 @@ def _generation_label(family: OsFamily, generation: str) -> str:
     "windows_updates_current",
     subjects={SubjectType.ASSET},
     params={"grace_days": _GRACE},
-    key=_updates_key,
+    keys={SubjectType.ASSET: _updates_key},
 )
 def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     """The latest cumulative (critical/security) update is installed."""
@@ -354,7 +341,7 @@ def _last_update_day(asset: Asset, rec: OsRecognition) -> dt.date | None:
 @check(
     "genuine_licensed_supported",
     subjects={SubjectType.ASSET, SubjectType.SOFTWARE},
-    key=_genuine_key,
+    keys={SubjectType.ASSET: _genuine_key, SubjectType.SOFTWARE: _installed_key},
 )
 def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verdict:
     """Operating systems and software are genuine, licensed and vendor-supported."""
@@ -507,7 +494,7 @@ def _product_current(
             "int", 7, "Oldest acceptable antivirus definitions on a device, in days.", minimum=0
         ),
     },
-    key=_antivirus_key,
+    keys={SubjectType.ASSET: _antivirus_key},
 )
 def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
@@ -776,7 +763,7 @@ WARRANTY_RANK = {
             "Minimum warranty level per role (24x7, 8x5-nbd, 8x5-2bd, 8x5, depot).",
         )
     },
-    key=_warranty_key,
+    keys={SubjectType.ASSET: _warranty_key},
 )
 def network_warranty(device: Asset, ctx: Context) -> Verdict:
     """Router and switch warranty is current at the level the device's role needs."""

@@ -7,12 +7,13 @@ the parameters it accepts (name, type, default) and the subjects it can judge.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+import operator
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.model import Inventory, SubjectType, Verdict
+from tma_audit.model import Asset, Inventory, SubjectType, Verdict
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
 
@@ -38,8 +39,17 @@ class Context:
 CheckFn = Callable[[Any, Context], Verdict]
 #: Everything a check reads from its subject, as a hashable key: subjects with equal keys
 #: get the same verdict, so it is computed once per rule (35,000 assets share a few dozen
-#: OS and patch combinations). None means "do not cache this subject".
-KeyFn = Callable[[Any], Hashable | None]
+#: OS and patch combinations). A check without a key for a subject type is called for
+#: every subject of that type.
+KeyFn = Callable[[Any], Hashable]
+
+
+def asset_key(*fields: str) -> KeyFn:
+    """A key of the named Asset fields, built in C (`operator.itemgetter`)."""
+    unknown = [name for name in fields if name not in Asset._fields]
+    if unknown or not fields:
+        raise ValueError(f"not Asset fields: {unknown or fields}")
+    return operator.itemgetter(*(Asset._fields.index(name) for name in fields))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +59,8 @@ class CheckSpec:
     subjects: frozenset[SubjectType]
     params: dict[str, ParamSpec] = field(default_factory=dict)
     description: str = ""
-    key: KeyFn | None = None
+    #: per subject type: everything the check reads from such a subject (see KeyFn)
+    keys: Mapping[SubjectType, KeyFn] = field(default_factory=dict)
 
 
 #: Parameters every check receives (ruleset-level `parameters`).
@@ -104,20 +115,22 @@ def check(
     subjects: set[SubjectType],
     params: dict[str, ParamSpec] | None = None,
     description: str = "",
-    key: KeyFn | None = None,
+    keys: Mapping[SubjectType, KeyFn] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a name."""
 
     def register(func: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise ValueError(f"check {name!r} registered twice")
+        if keys and not set(keys) <= subjects:
+            raise ValueError(f"check {name!r} has keys for subjects it does not judge")
         CHECKS[name] = CheckSpec(
             name,
             func,
             frozenset(subjects),
             params or {},
             description or (func.__doc__ or "").strip(),
-            key,
+            dict(keys or {}),
         )
         return func
 
