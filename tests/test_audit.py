@@ -101,7 +101,20 @@ def assert_matches_reference(
     for rule_id, counts in result.by_rule.items():
         for outcome in Outcome:
             assert counts[outcome] == sum(1 for r in want if r[2] == rule_id and r[3] is outcome)
+    assert_verdicts_belong_to_one_rule(result)
     return result
+
+
+def assert_verdicts_belong_to_one_rule(result: AuditResult) -> None:
+    """A shared Verdict object stands for one rule on one subject type (renderers rely
+    on it to encode each verdict once)."""
+    owner: dict[int, tuple[str, SubjectType]] = {}
+    for subject, rule_ids, verdicts in result.results:
+        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
+            assert owner.setdefault(id(verdict), (rule_id, subject.type)) == (
+                rule_id,
+                subject.type,
+            )
 
 
 @pytest.mark.parametrize(
@@ -197,6 +210,16 @@ def synthetic(seed: int, n: int) -> Inventory:
         assets=tuple(assets),
         sources=("synthetic.csv",),
     )
+
+
+def test_waived_verdicts_belong_to_one_rule(ruleset: Ruleset, lifecycle: Lifecycle) -> None:
+    from tma_audit.waivers.loader import load_register
+
+    inventory = load_inventory(REPO / "inventories/midsize/inventory.yaml")
+    register = load_register(REPO / "inventories/midsize/waivers.yaml")
+    result = run_audit(inventory, ruleset, lifecycle, AS_OF, waivers=register)
+    assert any(v.outcome is Outcome.WAIVED for _, _, vs in result.results for v in vs)
+    assert_verdicts_belong_to_one_rule(result)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

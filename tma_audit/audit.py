@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
@@ -155,7 +156,13 @@ def _judge_all(
             group_subjects = [subjects[i] for i in where]
             group_targets = [targets[i] for i in where]
         columns = [ev.judge(subject_type, group_targets) for ev in chosen]
-        rows = map(SubjectResult, group_subjects, repeat(rule_ids), zip(*columns, strict=True))
+        verdicts = zip(*columns, strict=True)
+        # SubjectResult(subject, rule_ids, verdicts) per subject, built in C
+        rows = map(
+            tuple.__new__,
+            repeat(SubjectResult),
+            zip(group_subjects, repeat(rule_ids), verdicts),
+        )
         if len(positions) == 1:
             return list(rows)
         for i, row in zip(where, rows, strict=True):
@@ -173,10 +180,18 @@ def sites_of(inventory: Inventory) -> tuple[Site, ...]:
     return (Site(name="(all sites)", location=inventory.client.location),)
 
 
+_HOSTNAME, _SITE, _KIND, _LOCATION = (
+    operator.attrgetter(name) for name in ("hostname", "site", "kind", "location")
+)
+
+
 def _by_id(pairs: list[tuple[Subject, Any]]) -> list[tuple[Subject, Any]]:
     """Sorted by id, case-insensitively (ties: case-sensitively)."""
     ids = [subject.id for subject, _ in pairs]
-    order = sorted(zip(map(str.lower, ids), ids, range(len(ids)), strict=True))
+    lower = list(map(str.lower, ids))
+    if all(map(operator.lt, lower, lower[1:])):
+        return pairs  # already in order (and no two ids differ only in case)
+    order = sorted(zip(lower, ids, range(len(ids)), strict=True))
     return [pairs[i] for _, _, i in order]
 
 
@@ -206,12 +221,16 @@ def _subjects(subject_type: SubjectType, inventory: Inventory) -> list[tuple[Sub
         )
     if subject_type == SubjectType.ASSET:
         assets = inventory.assets
-        return _by_id(
-            [
-                (Subject(SubjectType.ASSET, a.hostname, a.site, a.kind, a.location), a)
-                for a in assets
-            ]
+        # Subject(ASSET, hostname, site, kind, location) per asset, built in C
+        fields = (
+            repeat(SubjectType.ASSET),
+            map(_HOSTNAME, assets),
+            map(_SITE, assets),
+            map(_KIND, assets),
+            map(_LOCATION, assets),
         )
+        subjects = map(tuple.__new__, repeat(Subject), zip(*fields, strict=False))
+        return _by_id(list(zip(subjects, assets, strict=True)))
     if subject_type == SubjectType.SOFTWARE:
         pairs: list[tuple[Subject, Any]] = []
         for asset in inventory.assets:

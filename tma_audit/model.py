@@ -474,7 +474,9 @@ class SubjectResult(NamedTuple):
     """One subject and its verdicts, one per applicable rule, in ruleset order.
 
     Subjects of one kind share the `rule_ids` tuple, and subjects with equal evidence
-    share Verdict objects: renderers encode each distinct verdict once.
+    share Verdict objects: renderers encode each distinct verdict once. A Verdict
+    object is only ever shared between subjects of one type under one rule, so its
+    identity tells the rule and subject type too (tests/test_audit.py checks this).
     """
 
     subject: Subject

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tma_audit.errors import InventoryError
+from tma_audit.inventory.columns import build_assets, locations
 from tma_audit.inventory.fields import CONTROL, Where, convert_object, convert_text, suggest
 from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
 from tma_audit.model import (
@@ -190,59 +191,79 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == header_lines + len(records):
         # one line per record (no quoted line breaks): line numbers by position
-        numbered = [(i, row) for i, row in enumerate(records, header_lines + 1) if any(row)]
+        lines: list[int] = list(range(header_lines + 1, header_lines + 1 + len(records)))
     else:
-        numbered = _number_records(text, file)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for start, row in numbered:
-        if len(row) != width:
-            if len(row) > width and "".join(row[width:]).strip():
-                where.line = start
-                raise where.error(
-                    f"row has {len(row)} cells but the header has {width}", f"column {width + 1}"
-                )
-            row = (row + [""] * width)[:width]  # noqa: PLW2901 - pad or trim blanks
-        rows.append(row)
-        lines.append(start)
+        lines, records = _number_records(text, file)
+    if any(len(row) != width for row in records):
+        records = _fit_rows(records, lines, width, where)
     # Convert column by column: cells repeat a lot (kinds, OS names, dates), so each
     # distinct text is converted once per column.
     cells_of: list[tuple[str, ...]] = (
-        list(zip(*rows, strict=True)) if rows else [() for _ in header]
+        list(zip(*records, strict=True)) if records else [() for _ in header]
     )
     values: dict[str, list[Any]] = {}
+    clean = CONTROL.search(text) is None  # then no text cell needs the check
     for index, name, spec in plan:
         cells = cells_of[index]
-        values[name] = _convert_column(cells, spec or _TEXT, name, where, lines)
+        values[name] = _convert_column(cells, spec or _TEXT, name, where, lines, clean=clean)
     return _build_csv_assets(values, lines, file, where)
 
 
-def _number_records(text: str, file: str) -> list[tuple[int, list[str]]]:
-    """Each non-blank record after the header with the line it starts on."""
+def _fit_rows(
+    records: list[list[str]], lines: list[int], width: int, where: Where
+) -> list[list[str]]:
+    """Rows padded (or trimmed of blank cells) to the header's width."""
+    fitted = []
+    for start, row in zip(lines, records, strict=True):
+        if len(row) > width and "".join(row[width:]).strip():
+            where.line = start
+            raise where.error(
+                f"row has {len(row)} cells but the header has {width}", f"column {width + 1}"
+            )
+        fitted.append((row + [""] * width)[:width])
+    return fitted
+
+
+def _number_records(text: str, file: str) -> tuple[list[int], list[list[str]]]:
+    """Each record after the header, and the line it starts on."""
     reader = csv.reader(io.StringIO(text, newline=""))
     next(reader)
-    numbered = []
+    lines: list[int] = []
+    records: list[list[str]] = []
     line = reader.line_num + 1
     try:
         for row in reader:
-            start, line = line, reader.line_num + 1
-            if any(row):
-                numbered.append((start, row))
+            lines.append(line)
+            records.append(row)
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
-    return numbered
+    return lines, records
 
 
 def _convert_column(
-    cells: tuple[str, ...], spec: FieldSpec, name: str, where: Where, lines: list[int]
+    cells: tuple[str, ...],
+    spec: FieldSpec,
+    name: str,
+    where: Where,
+    lines: list[int],
+    *,
+    clean: bool = False,
 ) -> list[Any]:
-    """Convert each distinct cell once; a bad cell raises for its first row."""
+    """Convert each distinct cell once; a bad cell raises for its first row.
+
+    `clean`: the file is known to have no control characters.
+    """
     if spec.type == "str":
-        if CONTROL.search("".join(cells)):
+        if not clean and CONTROL.search("".join(cells)):
             index = next(i for i, cell in enumerate(cells) if CONTROL.search(cell))
             where.line = lines[index]
             convert_text(cells[index], spec, name, where)  # raises with the line
-        return [cell.strip() or None for cell in cells]
+        distinct = set(cells)
+        if 2 * len(distinct) > len(cells):  # mostly unique (host names)
+            return [cell.strip() or None for cell in cells]
+        texts = {cell: cell.strip() or None for cell in distinct}
+        return list(map(texts.__getitem__, cells))
     cache: dict[str, Any] = {}
     bad: list[tuple[int, str]] = []
     for cell in set(cells):
@@ -264,102 +285,49 @@ def _convert_column(
 def _build_csv_assets(
     values: dict[str, list[Any]], lines: list[int], file: str, where: Where
 ) -> list[Asset]:
-    nothing: list[Any] = [None] * len(lines)
-
-    def col(name: str) -> list[Any]:
-        return values.get(name) or nothing
-
-    hostnames, kinds = col("hostname"), col("kind")
-    os_name, os_version, os_build, os_edition = (
-        col("os.name"),
-        col("os.version"),
-        col("os.build"),
-        col("os.edition"),
-    )
-    roles, forms, software = col("role"), col("form"), col("software")
-    interned: dict[tuple[Any, ...], OperatingSystem] = {}
-    kind_of = {k.value: k for k in AssetKind}
-    role_of: dict[str | None, Role | None] = {None: None, **{r.value: r for r in Role}}
-    form_of: dict[str | None, FormFactor | None] = {None: None, **{f.value: f for f in FormFactor}}
-    sites, genuine, licensed, esu = (
-        col("site"),
-        col("genuine"),
-        col("licensed"),
-        col("esu_enrolled"),
-    )
-    patched, missing = col("patch.last_patched"), col("patch.missing_critical")
-    agents, definitions, backup = (
-        col("antivirus.agent"),
-        col("antivirus.definitions"),
-        col("backup.covered"),
-    )
-    w_expires, w_level = col("warranty.expires"), col("warranty.level")
-    lic, sub, sup, models = (
-        col("license_expires"),
-        col("subscription_expires"),
-        col("support_expires"),
-        col("model"),
-    )
-    assets: list[Asset] = []
-    append = assets.append
-    for i, line in enumerate(lines):
-        hostname, kind = hostnames[i], kinds[i]
-        if hostname is None or kind is None:
-            if all(column[i] is None for column in values.values()):
-                continue  # a row of blanks
-            where.line = line
-            required = "hostname" if hostname is None else "kind"
-            raise where.error(f"required field {required!r} is empty", required)
-        os = None
-        name = os_name[i]
-        if name is not None:
-            key = (name, os_version[i], os_build[i], os_edition[i])
-            os = interned.get(key)
-            if os is None:
-                os = interned[key] = OperatingSystem(*key)
-        elif os_version[i] or os_build[i] or os_edition[i]:
-            where.line = line
-            raise where.error("os.name is empty, but other os.* cells are given", "os.name")
-        location = Location(file, line)
-        items: tuple[Software, ...] = ()
-        if software[i]:
-            where.line = line
-            items = tuple(
-                Software(
-                    name=s["name"],
-                    version=s.get("version"),
-                    licensed=s.get("licensed"),
-                    location=location,
+    hostnames, kinds = values["hostname"], values["kind"]
+    if None in hostnames or None in kinds:
+        keep = []
+        for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
+            if hostname is not None and kind is not None:
+                keep.append(i)
+            elif any(column[i] is not None for column in values.values()):
+                where.line = lines[i]
+                required = "hostname" if hostname is None else "kind"
+                raise where.error(f"required field {required!r} is empty", required)
+            # else: a row of blanks, skipped
+        values = {name: [column[i] for i in keep] for name, column in values.items()}
+        lines = [lines[i] for i in keep]
+        hostnames, kinds = values["hostname"], values["kind"]
+    os_name = values.get("os.name")
+    others = [values[f] for f in ("os.version", "os.build", "os.edition") if f in values]
+    if others and (os_name is None or None in os_name):
+        for i, name in enumerate(os_name or [None] * len(lines)):
+            if name is None and any(column[i] is not None for column in others):
+                where.line = lines[i]
+                raise where.error("os.name is empty, but other os.* cells are given", "os.name")
+    where_ = locations(file, lines)
+    software: list[tuple[Software, ...]] | None = None
+    cells = values.get(_SOFTWARE_COLUMN)
+    if cells is not None and any(cells):
+        software = [()] * len(lines)
+        parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
+        for i, cell in enumerate(cells):
+            if cell:
+                items = parsed.get(cell)
+                if items is None:
+                    where.line = lines[i]
+                    items = parsed[cell] = _parse_software_cell(cell, where)
+                software[i] = tuple(
+                    Software(
+                        name=s["name"],
+                        version=s.get("version"),
+                        licensed=s.get("licensed"),
+                        location=where_[i],
+                    )
+                    for s in items
                 )
-                for s in _parse_software_cell(software[i], where)
-            )
-        append(
-            Asset(
-                hostname,
-                kind_of[kind],
-                sites[i],
-                role_of[roles[i]],
-                os,
-                genuine[i],
-                licensed[i],
-                esu[i],
-                patched[i],
-                missing[i],
-                agents[i],
-                definitions[i],
-                backup[i],
-                w_expires[i],
-                w_level[i],
-                lic[i],
-                sub[i],
-                sup[i],
-                form_of[forms[i]],
-                models[i],
-                items,
-                location,
-            )
-        )
-    return assets
+    return build_assets(hostnames, kinds, values, where_, software)
 
 
 def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:

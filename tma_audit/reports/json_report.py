@@ -12,10 +12,10 @@ from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
 from tma_audit.model import (
+    AssetKind,
     AuditResult,
     Outcome,
     Rule,
-    Subject,
     SubjectResult,
     SubjectType,
     Verdict,
@@ -44,22 +44,21 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
 def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) -> list[str]:
     """One line per subject: `{"outcomes": [...], "subject": {...}}`, keys sorted.
 
-    Subjects with equal evidence share a Verdict, so each (rule, verdict, urgency) is
-    encoded once: a 35,000-asset audit has ~180,000 outcomes but a few thousand verdicts.
+    Subjects with equal evidence share a Verdict, and a Verdict belongs to one rule and
+    one subject type (see SubjectResult), so each verdict is encoded once: a 35,000-asset
+    audit has ~180,000 outcomes but a few thousand verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    # per (rule list, subject type): for each rule, id(verdict) -> the outcome's JSON.
-    # Verdicts are shared by equal evidence; a finding's priority depends on its rule
-    # and its subject's scope (the subject type).
-    tables: dict[tuple[int, SubjectType], list[dict[int, str]]] = {}
-    fragments: dict[object, str] = {}
+    # per subject type: id(verdict) -> the outcome's JSON (its priority depends on the
+    # rule and on the subject type)
+    fragments: dict[SubjectType, dict[int, str]] = {t: {} for t in SubjectType}
+    # per (file, kind, site, type): the subject's JSON around its id and line
+    shapes: dict[tuple[str | None, AssetKind | None, str | None, SubjectType], _Shape] = {}
     lines: list[str] = []
     append = lines.append
     for subject, rule_ids, verdicts in results:
-        table = tables.get((id(rule_ids), subject.type))
-        if table is None:
-            table = tables[(id(rule_ids), subject.type)] = [{} for _ in rule_ids]
-        parts = [known.get(id(v)) for known, v in zip(table, verdicts, strict=True)]
+        known = fragments[subject.type]
+        parts = list(map(known.get, map(id, verdicts)))
         if None in parts:
             urgency = URGENCY_BY_SUBJECT[subject.type]
             for i, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
@@ -67,12 +66,31 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
                     level = None
                     if verdict.outcome.is_finding:
                         level = priority_for(rules[rule_id].impact, urgency).level
-                    parts[i] = table[i][id(verdict)] = _outcome_json(
-                        rule_id, verdict, encode, level
-                    )
+                    parts[i] = known[id(verdict)] = _outcome_json(rule_id, verdict, encode, level)
+        type_, id_, site, kind, loc = subject
+        file = loc.file if loc is not None else None
+        shape = shapes.get((file, kind, site, type_))
+        if shape is None:
+            shape = shapes[(file, kind, site, type_)] = _shape(file, kind, site, type_)
+        head, middle, tail = shape
+        line = f', "line": {loc.line}' if loc is not None else ""
         outcomes = ", ".join(parts)  # type: ignore[arg-type]  # no None is left
-        append(f'{{"outcomes": [{outcomes}], "subject": {_subject_json(subject, fragments)}}}')
+        append(f'{{"outcomes": [{outcomes}], "subject": {head}{_string(id_)}{middle}{line}{tail}}}')
     return lines
+
+
+#: a subject's JSON object around its id and line: (head, middle, tail)
+_Shape = tuple[str, str, str]
+
+
+def _shape(
+    file: str | None, kind: AssetKind | None, site: str | None, subject_type: SubjectType
+) -> _Shape:
+    """The subject object's keys in sorted order: file, id, kind, line, site, type."""
+    head = f'{{"file": {_string(file)}, "id": ' if file is not None else '{"id": '
+    middle = f', "kind": "{kind.value}"' if kind is not None else ""
+    site_text = f', "site": {_string(site)}' if site is not None else ""
+    return head, middle, f'{site_text}, "type": "{subject_type.value}"}}'
 
 
 def _outcome_json(
@@ -168,28 +186,3 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
             for rule in ruleset.rules
         ],
     }
-
-
-def _subject_json(subject: Subject, fragments: dict[object, str]) -> str:
-    """The subject's JSON object, keys sorted (as encoding the mapping would give).
-
-    `fragments` caches the encoded file names, kinds and types, which repeat.
-    """
-    loc = subject.location
-    kind = subject.kind
-    site = subject.site
-    file_key = ("file", loc.file if loc is not None else None)
-    head = fragments.get(file_key)
-    if head is None:
-        head = fragments[file_key] = f'{{"file": {_string(loc.file)}, ' if loc is not None else "{"
-    tail = fragments.get(("type", subject.type))
-    if tail is None:
-        tail = fragments[("type", subject.type)] = f'"type": "{subject.type.value}"}}'
-    kind_text = fragments.get(("kind", kind))
-    if kind_text is None:
-        kind_text = fragments[("kind", kind)] = (
-            f', "kind": "{kind.value}"' if kind is not None else ""
-        )
-    line = f', "line": {loc.line}' if loc is not None else ""
-    site_text = f', "site": {_string(site)}' if site is not None else ""
-    return f'{head}"id": {_string(subject.id)}{kind_text}{line}{site_text}, {tail}'

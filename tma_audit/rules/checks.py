@@ -22,6 +22,7 @@ from tma_audit.model import (
     Client,
     FormFactor,
     Installed,
+    Inventory,
     Outcome,
     Site,
     Software,
@@ -636,8 +637,17 @@ def backup_contracts(product: BackupProduct, ctx: Context) -> Verdict:
 # --- MS-6 / SC-1: firewalls ---------------------------------------------------------------
 
 
+#: the last inventory's firewalls: MS-6 judges each site, and the scan of every asset
+#: is the same for all of them
+_FIREWALLS: list[tuple[Inventory, list[Asset]]] = []
+
+
 def _firewalls_at(site: Site | None, ctx: Context) -> list[Asset]:
-    firewalls = [a for a in ctx.inventory.assets if a.kind == AssetKind.FIREWALL]
+    if _FIREWALLS and _FIREWALLS[0][0] is ctx.inventory:
+        firewalls = _FIREWALLS[0][1]
+    else:
+        firewalls = [a for a in ctx.inventory.assets if a.kind is AssetKind.FIREWALL]
+        _FIREWALLS[:] = [(ctx.inventory, firewalls)]
     if site is None:
         return firewalls
     single = len(ctx.inventory.client.sites) <= 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tma_audit.errors import InputError, InventoryError
-from tma_audit.inventory.importers.assets import build_assets
+from tma_audit.inventory.columns import build_assets
 from tma_audit.inventory.importers.base import Batch, FileReport, map_table, parse_map
 from tma_audit.inventory.importers.convert import check_companion_sites, native_yaml
 from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
@@ -102,7 +102,7 @@ def import_files(
             mine = {k: v for k, v in mapping.items() if k in table.keys}
         batches.append(_read(table, forced, mine, order, lifecycle))
     merged = merge(batches, lifecycle)
-    assets = build_assets(merged)
+    assets = build_assets(merged.hostnames, merged.kinds, merged.fields, merged.locations)
     first = str(paths[0])
     clients = {b.client for b in batches if b.client}
     name = clients.pop() if len(clients) == 1 else paths[0].stem

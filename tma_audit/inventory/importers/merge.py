@@ -25,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
+from tma_audit.inventory.columns import locations
 from tma_audit.inventory.importers.base import DERIVED, Batch
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.lifecycle.osnames import parse_version
@@ -85,7 +85,7 @@ def _single(batch: Batch) -> Merged:
         kinds=batch.kind,
         levels=batch.kind_level,
         fields={k: v for k, v in batch.fields.items() if k != "last_seen"},
-        locations=list(map(_location, repeat(batch.file), batch.lines)),
+        locations=locations(batch.file, batch.lines),
         others={},
         overlap={1: batch.n} if batch.n else {},
     )
@@ -315,10 +315,6 @@ class _Merger:
         if len(distinct) > 1:
             self._conflict(host, name, [(str(v), r) for v, r in stated], stated[0][1])
         return stated[0][0]
-
-
-def _location(file: str, line: int) -> Location:
-    return tuple.__new__(Location, (file, line))  # Location(...) without the NamedTuple wrapper
 
 
 def _workstation(kind: AssetKind) -> AssetKind:
