@@ -424,3 +424,27 @@ def test_group_by_rule_and_colour(cli: CliRun, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("FORCE_COLOR", "1")
     coloured = cli("audit", str(SMALL), "--as-of", AS_OF)
     assert "\x1b[" in coloured.out
+
+
+def test_app_registers_only_the_command_it_runs() -> None:
+    """`tma-audit audit …` builds the audit command alone; help and typos see all."""
+    import typer.main
+
+    from tma_audit.cli.app import COMMANDS, build_app
+
+    def names(args: list[str]) -> set[str]:
+        group = typer.main.get_command(build_app(args))
+        assert isinstance(group, typer.main.TyperGroup)
+        return set(group.commands)
+
+    assert names(["audit", "x.yaml", "--format", "json"]) == {"audit"}
+    assert names(["inventory", "convert", "a.csv"]) == {"inventory"}
+    assert names(["--version"]) == set(COMMANDS)
+    assert names([]) == set(COMMANDS)
+    assert names(["audti"]) == set(COMMANDS)
+
+
+def test_unknown_command_suggests_the_right_one(cli: CliRun) -> None:
+    run = cli("audti", "x.yaml")
+    assert run.code == 2
+    assert "Did you mean 'audit'" in run.err

@@ -33,7 +33,7 @@ def run(argv: list[str] | None = None) -> int:
     """
     import gc
 
-    from tma_audit.cli.app import app
+    from tma_audit.cli.app import build_app
 
     # A short-lived batch run that builds hundreds of thousands of small, acyclic
     # records: the cyclic collector would only rescan them (a third of the run time
@@ -41,7 +41,7 @@ def run(argv: list[str] | None = None) -> int:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        app(args=argv)
+        build_app(sys.argv[1:] if argv is None else argv)(args=argv)
     except SystemExit as exc:
         return _code_of(exc.code)
     except TmaError as exc:
