@@ -428,13 +428,14 @@ def test_group_by_rule_and_colour(cli: CliRun, monkeypatch: pytest.MonkeyPatch) 
 
 def test_app_registers_only_the_command_it_runs() -> None:
     """`tma-audit audit …` builds the audit command alone; help and typos see all."""
+    import typer.core
     import typer.main
 
     from tma_audit.cli.app import COMMANDS, build_app
 
     def names(args: list[str]) -> set[str]:
         group = typer.main.get_command(build_app(args))
-        assert isinstance(group, typer.main.TyperGroup)
+        assert isinstance(group, typer.core.TyperGroup)
         return set(group.commands)
 
     assert names(["audit", "x.yaml", "--format", "json"]) == {"audit"}
