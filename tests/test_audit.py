@@ -299,3 +299,42 @@ def test_asset_key_names_real_fields_and_checks_key_only_their_subjects() -> Non
         check("test-only", subjects={SubjectType.SITE}, keys={SubjectType.ASSET: key})(
             lambda subject, ctx: None  # type: ignore[arg-type,return-value]
         )
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_analysis_counts_match_a_count_of_every_outcome(
+    seed: int, ruleset: Ruleset, lifecycle: Lifecycle
+) -> None:
+    """Scores, findings per priority and plan totals (counted per rule and outcome)
+    agree with going through every outcome and every planned finding."""
+    from collections import Counter
+
+    from tma_audit.plan import IMPACT_WEIGHT, Analysis, build_plan
+
+    result = run_audit(synthetic(seed, 500), ruleset, lifecycle, AS_OF)
+    analysis = Analysis(result)
+    weights = {rule.id: IMPACT_WEIGHT[rule.impact] for rule in ruleset.rules}
+    tallies: dict[str | None, list[int]] = {}
+    counts: dict[str | None, Counter[Outcome]] = {}
+    for subject, rule_ids, verdicts in result.results:
+        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
+            for scope in {None, subject.site}:
+                counts.setdefault(scope, Counter())[verdict.outcome] += 1
+                if verdict.outcome is Outcome.NOT_APPLICABLE:
+                    continue
+                tally = tallies.setdefault(scope, [0, 0])
+                tally[1] += weights[rule_id]
+                tally[0] += weights[rule_id] if verdict.outcome is Outcome.PASS else 0
+    score = analysis.client_score
+    assert [score.passed, score.total] == tallies[None]
+    assert {o: n for o, n in score.counts.items() if n} == dict(counts[None])
+    sites = {s.scope: s for s in analysis.site_scores}
+    assert set(sites) == {scope for scope in tallies if scope is not None}
+    for name, site in sites.items():
+        assert [site.passed, site.total] == tallies[name]
+        assert {o: n for o, n in site.counts.items() if n} == dict(counts[name])
+    levels = Counter(
+        f.triage.priority.level for f in analysis.findings if f.verdict.outcome.is_finding
+    )
+    assert analysis.by_priority == {level: levels[level] for level in (1, 2, 3, 4)}
+    assert build_plan(result, analysis.findings, analysis.rules).totals == analysis.plan_totals

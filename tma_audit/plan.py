@@ -28,11 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import chain, repeat
 from typing import NamedTuple
 
 from tma_audit.model import (
@@ -354,11 +354,11 @@ class _Tally:
 class Analysis:
     """Everything the renderers need beyond the raw result.
 
-    Scores, findings per priority and the plan's totals come from one pass that counts
-    each (rule, verdict) per site and subject type (subjects with equal evidence share
-    Verdict objects, and a Verdict hashes by identity), then works on those few
-    thousand counts: the JSON report needs no more. The list of findings and the plan's
-    work items are built on first use.
+    Scores, findings per priority and the plan's totals come from counting each
+    (rule, outcome) per site and subject type (subjects with equal evidence share
+    Verdict objects, and a Verdict hashes by identity, so the counting runs in C), then
+    working on those few dozen counts: the JSON report needs no more. The list of
+    findings and the plan's work items are built on first use.
     """
 
     def __init__(self, result: AuditResult) -> None:
@@ -368,16 +368,26 @@ class Analysis:
         #: per (rule, urgency): the shared triage
         self.triage: dict[tuple[str, Urgency], Triage] = triager.cache
         weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
-        # how often each (site, subject type, rule, verdict) occurs, counted in C
-        occurrences = Counter(
-            chain.from_iterable(
-                zip(repeat(subject.site), repeat(subject.type), rule_ids, verdicts)
-                for subject, rule_ids, verdicts in result.results
-            )
-        )
-        per_place: dict[tuple[str | None, SubjectType], list[tuple[str, Verdict, int]]] = {}
-        for (site_name, subject_type, rule_id, verdict), count in occurrences.items():
-            per_place.setdefault((site_name, subject_type), []).append((rule_id, verdict, count))
+        # How often each (rule, outcome) occurs per site and subject type. Subjects of
+        # one place and kind share their rule list, so each rule's column of verdicts
+        # is counted in C (a Verdict hashes by identity), then folded by outcome.
+        groups: dict[tuple[str | None, SubjectType, int], list[tuple[Verdict, ...]]] = {}
+        rule_lists: dict[int, tuple[str, ...]] = {}
+        for subject, rule_ids, verdicts in result.results:
+            key = (subject.site, subject.type, id(rule_ids))
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [verdicts]
+                rule_lists[id(rule_ids)] = rule_ids
+            else:
+                group.append(verdicts)
+        per_place: dict[tuple[str | None, SubjectType], dict[tuple[str, Outcome], int]] = {}
+        for (site_name, subject_type, rules_id), rows in groups.items():
+            counted = per_place.setdefault((site_name, subject_type), {})
+            for position, rule_id in enumerate(rule_lists[rules_id]):
+                for verdict, n in Counter(map(operator.itemgetter(position), rows)).items():
+                    pair = (rule_id, verdict.outcome)
+                    counted[pair] = counted.get(pair, 0) + n
         client = _Tally()
         sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
         # (triage, evidence needed?, site) -> un-waived findings: one work item each
@@ -389,8 +399,7 @@ class Analysis:
                 site = sites.get(site_name)
                 if site is None:
                     site = sites[site_name] = _Tally()
-            for rule_id, verdict, count in counted:
-                outcome = verdict.outcome
+            for (rule_id, outcome), count in counted.items():
                 weight = weights[rule_id]
                 client.add(outcome, weight, count)
                 if site is not None:

@@ -49,16 +49,16 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
     audit has ~180,000 outcomes but a few thousand verdicts.
     """
     encode = json.JSONEncoder(sort_keys=True).encode
-    # per subject type: id(verdict) -> the outcome's JSON (its priority depends on the
-    # rule and on the subject type)
-    fragments: dict[SubjectType, dict[int, str]] = {t: {} for t in SubjectType}
+    # per subject type: verdict -> the outcome's JSON (its priority depends on the rule
+    # and on the subject type); a Verdict hashes by identity
+    fragments: dict[SubjectType, dict[Verdict, str]] = {t: {} for t in SubjectType}
     # per (file, kind, site, type): the subject's JSON around its id and line
     shapes: dict[tuple[str | None, AssetKind | None, str | None, SubjectType], _Shape] = {}
     lines: list[str] = []
     append = lines.append
     for subject, rule_ids, verdicts in results:
         known = fragments[subject.type]
-        parts = list(map(known.get, map(id, verdicts)))
+        parts = list(map(known.get, verdicts))
         if None in parts:
             urgency = URGENCY_BY_SUBJECT[subject.type]
             for i, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
@@ -66,7 +66,7 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
                     level = None
                     if verdict.outcome.is_finding:
                         level = priority_for(rules[rule_id].impact, urgency).level
-                    parts[i] = known[id(verdict)] = _outcome_json(rule_id, verdict, encode, level)
+                    parts[i] = known[verdict] = _outcome_json(rule_id, verdict, encode, level)
         type_, id_, site, kind, loc = subject
         file = loc.file if loc is not None else None
         shape = shapes.get((file, kind, site, type_))
