@@ -449,3 +449,24 @@ def test_unknown_command_suggests_the_right_one(cli: CliRun) -> None:
     run = cli("audti", "x.yaml")
     assert run.code == 2
     assert "Did you mean 'audit'" in run.err
+
+
+def test_write_output_replaces_the_target_only_when_every_piece_is_written(
+    tmp_path: Path,
+) -> None:
+    from collections.abc import Iterator
+
+    from tma_audit.cli.common import write_output
+
+    target = tmp_path / "report.json"
+    write_output(target, iter(["{", '"a": 1', "}\n"]))
+    assert target.read_text(encoding="utf-8") == '{"a": 1}\n'
+
+    def failing() -> Iterator[str]:
+        yield "partial"
+        raise RuntimeError("a renderer bug")
+
+    with pytest.raises(RuntimeError):
+        write_output(target, failing())
+    assert target.read_text(encoding="utf-8") == '{"a": 1}\n'  # what was there is kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no stray file

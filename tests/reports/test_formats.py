@@ -454,3 +454,29 @@ def test_every_format_renders_a_compliant_audit(
     assert junit(result).get("failures") == "0"
     plan_rows = read_csv(get_plan_renderer(PlanFormat.CSV)(result, OPTIONS))
     assert plan_rows == []
+
+
+def test_json_pieces_join_to_the_report(
+    midsize: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI writes the JSON report piece by piece; the pieces are the report."""
+    from tma_audit.reports import get_chunk_renderer, json_report
+
+    whole = get_renderer(Format.JSON)(midsize, OPTIONS)
+    monkeypatch.setattr(json_report, "CHUNK_LINES", 7)
+    pieces = list(get_chunk_renderer(Format.JSON)(midsize, OPTIONS))
+    assert len(pieces) > 10
+    assert "".join(pieces) == whole
+    assert len(json.loads(whole)["results"]) == len(midsize.results)
+    # formats without pieces come whole
+    table = get_chunk_renderer(Format.MARKDOWN)(midsize, OPTIONS)
+    assert list(table) == [get_renderer(Format.MARKDOWN)(midsize, OPTIONS)]
+
+
+def test_json_report_with_no_results(midsize: AuditResult) -> None:
+    import dataclasses
+
+    empty = dataclasses.replace(midsize, results=())
+    report = json.loads(get_renderer(Format.JSON)(empty, OPTIONS))
+    assert report["results"] == []
+    assert report["format"] == "tma-audit-report"

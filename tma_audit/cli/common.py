@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from tma_audit.errors import InputError
@@ -41,8 +42,12 @@ def terminal_width(default: int = 100) -> int:
     return default
 
 
-def write_output(path: Path, content: str) -> None:
-    """Write atomically: a temporary file beside the target, then rename."""
+def write_output(path: Path, content: str | Iterable[str]) -> None:
+    """Write atomically: a temporary file beside the target, then rename.
+
+    `content` is the text, or its pieces in order. The target is replaced only once
+    everything is written: a failure leaves what was there.
+    """
     target = path
     if target.is_dir():
         raise InputError("is a directory; give a file name", file=str(path), field="--output")
@@ -52,7 +57,10 @@ def write_output(path: Path, content: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+            if isinstance(content, str):
+                handle.write(content)
+            else:
+                handle.writelines(content)
         # mkstemp makes the file private (0600); a report gets the usual permissions
         umask = os.umask(0)
         os.umask(umask)
@@ -63,3 +71,6 @@ def write_output(path: Path, content: str) -> None:
         raise InputError(
             f"cannot write: {exc.strerror}", file=str(path), field="--output"
         ) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)  # e.g. rendering a piece failed: no stray file
+        raise

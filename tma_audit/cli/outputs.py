@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import atexit
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -124,7 +124,7 @@ def write_reports(
     """Render every format; write the files; then print the one for standard output."""
     from tma_audit import __version__
     from tma_audit.cli.common import terminal_width, use_color, write_output
-    from tma_audit.reports import get_renderer
+    from tma_audit.reports import get_chunk_renderer
 
     if output_dir is not None:
         try:
@@ -133,7 +133,7 @@ def write_reports(
             raise InputError(
                 f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
             ) from None
-    stdout_content: str | None = None
+    stdout_content: Iterable[str] | None = None
     for fmt, path in targets.items():
         progress.step(f"Rendering the {fmt.value} report")
         to_terminal = path is None and sys.stdout.isatty()
@@ -143,14 +143,15 @@ def write_reports(
             group_by=group_by,
             tool_version=__version__,
         )
-        content = get_renderer(fmt)(result, options)
+        # pieces: a large JSON report is written without ever being whole in memory
+        content = get_chunk_renderer(fmt)(result, options)
         if path is None:
             stdout_content = content
         else:
             write_output(path, content)
     progress.stop()
     if stdout_content is not None:
-        sys.stdout.write(stdout_content)
+        sys.stdout.writelines(stdout_content)
         sys.stdout.flush()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +43,8 @@ class RenderOptions:
 
 
 Renderer = Callable[[AuditResult, RenderOptions], str]
+#: A renderer whose content comes in pieces, written one after another
+ChunkRenderer = Callable[[AuditResult, RenderOptions], Iterable[str]]
 
 #: Format -> (module, function): imported lazily, so `--format json` never loads rich.
 _RENDERERS: dict[Format, tuple[str, str]] = {
@@ -53,6 +55,11 @@ _RENDERERS: dict[Format, tuple[str, str]] = {
     Format.MARKDOWN: ("tma_audit.reports.markdown", "render_markdown"),
     Format.HTML: ("tma_audit.reports.html", "render_html"),
     Format.CSV: ("tma_audit.reports.csv_report", "render_csv"),
+}
+
+#: Formats that can be written piece by piece (large reports never whole in memory).
+_CHUNK_RENDERERS: dict[Format, tuple[str, str]] = {
+    Format.JSON: ("tma_audit.reports.json_report", "json_chunks"),
 }
 
 _PLAN_RENDERERS: dict[PlanFormat, tuple[str, str]] = {
@@ -76,6 +83,16 @@ def get_renderer(fmt: Format) -> Renderer:
     """The renderer for a format."""
     module, name = _RENDERERS[fmt]
     renderer: Renderer = getattr(importlib.import_module(module), name)
+    return renderer
+
+
+def get_chunk_renderer(fmt: Format) -> ChunkRenderer:
+    """The renderer for a format, as pieces whose concatenation is the content."""
+    if fmt not in _CHUNK_RENDERERS:
+        render = get_renderer(fmt)
+        return lambda result, options: (render(result, options),)
+    module, name = _CHUNK_RENDERERS[fmt]
+    renderer: ChunkRenderer = getattr(importlib.import_module(module), name)
     return renderer
 
 

@@ -7,7 +7,8 @@ report show one changed line per changed outcome and 200,000 results render quic
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
@@ -29,19 +30,35 @@ FORMAT_VERSION = "1.1"
 
 
 def render_json(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(json_chunks(result, options))
+
+
+#: result lines per chunk of `json_chunks` (about a megabyte)
+CHUNK_LINES = 1000
+
+
+def json_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The JSON report in pieces, to write one after another.
+
+    200,000 assets make a report of a quarter of a gigabyte: written chunk by chunk it
+    is never whole in memory (nor is the list of its lines).
+    """
     header = report_header(result, options)
     head = json.dumps(header, indent=2, sort_keys=True)
     rules = {rule.id: rule for rule in result.ruleset.rules}
     lines = _result_lines(result.results, rules)
     # The header's keys are sorted; "results" comes last so the header reads first.
-    if not lines:
-        return head[:-2] + ',\n  "results": []\n}\n'
-    lines[0] = head[:-2] + ',\n  "results": [\n    ' + lines[0]
-    lines[-1] += "\n  ]\n}\n"
-    return ",\n    ".join(lines)
+    first = next(lines, None)
+    if first is None:
+        yield head[:-2] + ',\n  "results": []\n}\n'
+        return
+    yield head[:-2] + ',\n  "results": [\n    ' + first
+    while batch := list(islice(lines, CHUNK_LINES)):
+        yield ",\n    " + ",\n    ".join(batch)
+    yield "\n  ]\n}\n"
 
 
-def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) -> list[str]:
+def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) -> Iterator[str]:
     """One line per subject: `{"outcomes": [...], "subject": {...}}`, keys sorted.
 
     Subjects with equal evidence share a Verdict, and a Verdict belongs to one rule and
@@ -54,8 +71,6 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
     fragments: dict[SubjectType, dict[Verdict, str]] = {t: {} for t in SubjectType}
     # per (file, kind, site, type): the subject's JSON around its id and line
     shapes: dict[tuple[str | None, AssetKind | None, str | None, SubjectType], _Shape] = {}
-    lines: list[str] = []
-    append = lines.append
     for subject, rule_ids, verdicts in results:
         known = fragments[subject.type]
         parts = list(map(known.get, verdicts))
@@ -75,8 +90,7 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
         head, middle, tail = shape
         line = f', "line": {loc.line}' if loc is not None else ""
         outcomes = ", ".join(parts)  # type: ignore[arg-type]  # no None is left
-        append(f'{{"outcomes": [{outcomes}], "subject": {head}{_string(id_)}{middle}{line}{tail}}}')
-    return lines
+        yield f'{{"outcomes": [{outcomes}], "subject": {head}{_string(id_)}{middle}{line}{tail}}}'
 
 
 #: a subject's JSON object around its id and line: (head, middle, tail)
