@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal, cast
 
 from tma_audit.errors import InputError, InventoryError
-from tma_audit.inventory.fields import CONTROL, Where, convert_text, suggest
+from tma_audit.inventory.fields import CONTROL, Where, convert_text, has_control, suggest
 from tma_audit.inventory.importers.csvfile import NULL, Table, header_key
 from tma_audit.inventory.importers.dates import DateDecision, DateOrder, parse_date_column
 from tma_audit.inventory.native import csv_columns
@@ -374,7 +374,7 @@ def text_column(
     distinct = set(cells)
     values = distinct - {NULL, ""}
     joined = "\n".join(values)
-    if CONTROL.search(joined):
+    if has_control(joined):
         index = next(i for i, c in enumerate(cells) if c in values and CONTROL.search(c))
         raise InventoryError(
             f"contains control characters: {cells[index]!r}",

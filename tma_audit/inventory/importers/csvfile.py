@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from tma_audit.errors import InventoryError
@@ -217,7 +218,7 @@ def _parse_rows(
     marked = _mark_nulls(text, delimiter)
     records, starts = _read_records(marked, delimiter, file, offset)
     inserted = marked.count(NULL)
-    if inserted and sum(row.count(NULL) for row in records) != inserted:
+    if inserted and sum(map(list.count, records, repeat(NULL))) != inserted:
         # A mark landed inside a quoted value: read the plain text (empty cells lose
         # the null-versus-empty distinction, nothing else changes).
         records, starts = _read_records(text, delimiter, file, offset)
