@@ -382,12 +382,12 @@ def text_column(
             line=lines[index],
             field=header,
         )
-    if _needs_strip(joined):
-        cache: dict[str, str | None] = {}
-        for cell in values:
-            cache[cell] = cell.strip() or None
+    if not _needs_strip(joined):
+        if len(values) == len(distinct):  # no null and no "": the cells as they are
+            return list(cells)
+        cache: dict[str, str | None] = dict(zip(values, values, strict=True))
     else:
-        cache = dict(zip(values, values, strict=True))
+        cache = {cell: cell.strip() or None for cell in values}
     return list(map(cache.get, cells))  # null and "" are not in the cache: None
 
 
