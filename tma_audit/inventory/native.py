@@ -341,7 +341,7 @@ def _build_csv_assets(
             if name is None and any(column[i] is not None for column in others):
                 where.line = lines[i]
                 raise where.error("os.name is empty, but other os.* cells are given", "os.name")
-    where_ = locations(file, lines)
+    places = locations(file, lines)
     software: list[tuple[Software, ...]] | None = None
     cells = values.get(_SOFTWARE_COLUMN)
     if cells is not None and any(cells):
@@ -358,11 +358,11 @@ def _build_csv_assets(
                         name=s["name"],
                         version=s.get("version"),
                         licensed=s.get("licensed"),
-                        location=where_[i],
+                        location=places[i],
                     )
                     for s in items
                 )
-    return build_assets(hostnames, kinds, values, where_, software)
+    return build_assets(hostnames, kinds, values, places, software)
 
 
 def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:
