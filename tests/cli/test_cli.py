@@ -443,6 +443,8 @@ def test_app_registers_only_the_command_it_runs() -> None:
     assert names(["--version"]) == set(COMMANDS)
     assert names([]) == set(COMMANDS)
     assert names(["audti"]) == set(COMMANDS)
+    assert names(["-h", "audit"]) == set(COMMANDS)  # the root's help lists them all
+    assert names(["audit", "--help"]) == {"audit"}
 
 
 def test_unknown_command_suggests_the_right_one(cli: CliRun) -> None:

@@ -99,9 +99,20 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(root)
-    # the root has no options that take a value: the first other word is the command
-    name = next((arg for arg in args if not arg.startswith("-")), None)
+    name = _command_name(args)
     for command, register in COMMANDS.items():
         if name not in COMMANDS or command == name:
             register(app)
     return app
+
+
+def _command_name(args: Sequence[str]) -> str | None:
+    """The command the arguments run, or None when the root's help or version comes
+    first (`tma-audit -h audit` lists every command). The root has no option that
+    takes a value, so the first other word is the command."""
+    for arg in args:
+        if not arg.startswith("-"):
+            return arg
+        if arg in ("-h", "--help", "--version"):
+            return None
+    return None
