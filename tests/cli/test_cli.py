@@ -472,3 +472,18 @@ def test_write_output_replaces_the_target_only_when_every_piece_is_written(
         write_output(target, failing())
     assert target.read_text(encoding="utf-8") == '{"a": 1}\n'  # what was there is kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no stray file
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_entry_point_with_a_closed_standard_stream(closed: str, tmp_path: Path) -> None:
+    """Started with stdout or stderr closed (cron, daemons), the run still exits with
+    its own code and writes its files."""
+    out = tmp_path / "report.json"
+    command = (
+        f"{sys.executable} -m tma_audit audit {SMALL} --as-of {AS_OF} --format json "
+        f"-o {out} --exit-zero {closed}"
+    )
+    proc = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "tma-audit-report"

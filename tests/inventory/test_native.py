@@ -155,6 +155,14 @@ def test_missing_optional_fields_are_none(tmp_path: Path) -> None:
             "site",
             "unknown site 'HW'",
         ),
+        (
+            "client: {name: A, sites: [{name: HQ}]}\nassets:\n"
+            "  - {hostname: X, kind: server, site: HQ}\n"
+            "attestations:\n  wireless:\n    - {site: HQQ, no_wireless: true}\n",
+            6,
+            "attestations.wireless.site",
+            "unknown site 'HQQ'",
+        ),
         ("client: {name: A}\nclient: {name: B}\n", 2, None, "duplicate key"),
         ("client: {name: A\n", 2, None, "invalid YAML"),
         (

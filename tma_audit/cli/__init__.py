@@ -16,7 +16,15 @@ def main() -> None:
     written and closed; standard streams and exit handlers are flushed here).
     """
     import gc
+    import os
+    from pathlib import Path
 
+    # Started with standard output or error closed (`>&-`, some cron and daemon
+    # set-ups), Python has None for it: what would be printed there goes nowhere.
+    if sys.stdout is None:
+        sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - to exit
+    if sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - to exit
     # The collector stays off to the end: switched back on, its first pass would scan
     # every object the run made (~50 ms at 35,000 assets) just before exit.
     gc.disable()

@@ -530,10 +530,11 @@ def check_references(inventory: Inventory) -> None:
     if len(set(hostnames)) < len(hostnames):  # find the first repeat, for its lines
         _unique(zip(hostnames, map(_LOCATION, assets), strict=True))
     declared = {s.name for s in inventory.client.sites}
-    if declared and not set(map(_SITE, assets)) <= {*declared, None}:
-        for asset in assets:
-            if asset.site is not None and asset.site not in declared:
-                _raise_unknown_site(asset.site, declared, asset.location, "site")
+    if declared:
+        if not set(map(_SITE, assets)) <= {*declared, None}:  # find the first, for its line
+            for asset in assets:
+                if asset.site is not None and asset.site not in declared:
+                    _raise_unknown_site(asset.site, declared, asset.location, "site")
         for statement in inventory.attestations.wireless:
             if statement.site not in declared:
                 _raise_unknown_site(
