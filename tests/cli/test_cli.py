@@ -487,3 +487,32 @@ def test_entry_point_with_a_closed_standard_stream(closed: str, tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "tma-audit-report"
+
+
+def test_a_renderer_failure_midway_writes_nothing(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug while rendering exits 70 and leaves no partial report, on standard output
+    or in a file."""
+    from tma_audit.reports import json_report
+
+    real = json_report._outcome_json
+    calls = [0]
+
+    def failing(*args: Any) -> str:
+        calls[0] += 1
+        if calls[0] > 50:
+            raise RuntimeError("renderer bug")
+        return real(*args)
+
+    monkeypatch.setattr(json_report, "_outcome_json", failing)
+    monkeypatch.setattr(json_report, "CHUNK_LINES", 5)
+    run = cli("audit", str(MIDSIZE), "--as-of", AS_OF, "--format", "json")
+    assert run.code == 70
+    assert run.out == ""
+    assert "internal error" in run.err
+    calls[0] = 0
+    out = tmp_path / "report.json"
+    run = cli("audit", str(MIDSIZE), "--as-of", AS_OF, "--format", "json", "-o", str(out))
+    assert run.code == 70
+    assert list(tmp_path.iterdir()) == []

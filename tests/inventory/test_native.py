@@ -365,3 +365,38 @@ def test_has_control_agrees_with_the_control_pattern() -> None:
         char = chr(code)
         assert has_control(f"ab{char}cd") == bool(CONTROL.search(char)), hex(code)
     assert not has_control("Zürich Dental GmbH, Windows® 11\r\n\t")
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "field"),
+    [
+        (["A,server,,10,", ",desktop,,,"], 2, "os.name"),
+        ([",desktop,,,", "A,server,,10,"], 2, "hostname"),
+        (["A,server,,,SQL@1:maybe", ",desktop,,,"], 2, "software"),
+        (["A,server,Windows,,", "B,server,,10,SQL@1:maybe"], 3, "os.name"),
+        (["A,server,Windows,,", ",,,,", "B,,,10,"], 4, "kind"),
+    ],
+)
+def test_csv_reports_its_first_bad_row(rows: list[str], line: int, field: str) -> None:
+    """Several mistakes in one file: the error is the first bad row's (in one row:
+    hostname/kind, then os.*, then software), whichever check finds it."""
+    from tma_audit.inventory.native import parse_csv_assets
+
+    text = "hostname,kind,os.name,os.version,software\n" + "\n".join(rows) + "\n"
+    with pytest.raises(InventoryError) as info:
+        parse_csv_assets(text, "a.csv")
+    assert (info.value.line, info.value.field) == (line, field), str(info.value)
+
+
+def test_unquoted_csv_keeps_the_csv_modules_cell_size_limit() -> None:
+    import csv
+
+    from tma_audit.inventory.native import parse_csv_assets
+
+    huge = "x" * (csv.field_size_limit() + 1)
+    for text in (
+        f"hostname,kind,model\nA,server,{huge}\n",
+        f'hostname,kind,model\n"A",server,{huge}\n',
+    ):
+        with pytest.raises(InventoryError, match="field larger than field limit"):
+            parse_csv_assets(text, "a.csv")

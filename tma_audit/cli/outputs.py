@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import atexit
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -133,7 +133,7 @@ def write_reports(
             raise InputError(
                 f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
             ) from None
-    stdout_content: Iterable[str] | None = None
+    stdout_content: list[str] | None = None
     for fmt, path in targets.items():
         progress.step(f"Rendering the {fmt.value} report")
         to_terminal = path is None and sys.stdout.isatty()
@@ -143,10 +143,12 @@ def write_reports(
             group_by=group_by,
             tool_version=__version__,
         )
-        # pieces: a large JSON report is written without ever being whole in memory
+        # pieces: a large JSON report goes to its file without ever being whole in
+        # memory; standard output gets it only once it is all rendered (a failure
+        # midway prints nothing, as for a file)
         content = get_chunk_renderer(fmt)(result, options)
         if path is None:
-            stdout_content = content
+            stdout_content = list(content)
         else:
             write_output(path, content)
     progress.stop()

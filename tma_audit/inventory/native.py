@@ -217,13 +217,16 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
     """The header, then each record after it with the line it starts on."""
     if '"' not in text and text.count("\r") == text.count("\r\n"):
         # No quoting and plain line ends: a record is a line and cells are split at
-        # commas, exactly as the csv module reads it (at twice its speed).
-        rows = [line.split(",") for line in text.replace("\r\n", "\n").split("\n")]
-        if rows[-1] == [""]:
-            rows.pop()  # the final line end
-        if not rows:
-            raise _empty(file)
-        return rows[0], list(range(2, len(rows) + 1)), rows[1:]
+        # commas, exactly as the csv module reads it (at twice its speed), unless a
+        # line is long enough for a cell to pass the csv module's size limit.
+        plain = text.replace("\r\n", "\n").split("\n")
+        if max(map(len, plain)) <= csv.field_size_limit():
+            rows = [line.split(",") for line in plain]
+            if rows[-1] == [""]:
+                rows.pop()  # the final line end
+            if not rows:
+                raise _empty(file)
+            return rows[0], list(range(2, len(rows) + 1)), rows[1:]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -320,7 +323,14 @@ class _Converted(dict[str, Any]):
 def _build_csv_assets(
     values: dict[str, list[Any]], lines: list[int], file: str, where: Where
 ) -> list[Asset]:
+    """The assets of the converted columns; rows of blanks are skipped.
+
+    Each check runs over a whole column; a file with several mistakes gets the error
+    of its first bad row (and in one row: hostname/kind, then os.*, then software).
+    """
     hostnames, kinds = values["hostname"], values["kind"]
+    errors: list[tuple[int, int, InventoryError]] = []  # (row, check, error)
+    keep: list[int] | None = None
     if None in hostnames or None in kinds:
         keep = []
         for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
@@ -329,18 +339,20 @@ def _build_csv_assets(
             elif any(column[i] is not None for column in values.values()):
                 where.line = lines[i]
                 required = "hostname" if hostname is None else "kind"
-                raise where.error(f"required field {required!r} is empty", required)
+                errors.append(
+                    (i, 0, where.error(f"required field {required!r} is empty", required))
+                )
+                break
             # else: a row of blanks, skipped
-        values = {name: [column[i] for i in keep] for name, column in values.items()}
-        lines = [lines[i] for i in keep]
-        hostnames, kinds = values["hostname"], values["kind"]
     os_name = values.get("os.name")
     others = [values[f] for f in ("os.version", "os.build", "os.edition") if f in values]
     if others and (os_name is None or None in os_name):
         for i, name in enumerate(os_name or [None] * len(lines)):
             if name is None and any(column[i] is not None for column in others):
                 where.line = lines[i]
-                raise where.error("os.name is empty, but other os.* cells are given", "os.name")
+                message = "os.name is empty, but other os.* cells are given"
+                errors.append((i, 1, where.error(message, "os.name")))
+                break
     places = locations(file, lines)
     software: list[tuple[Software, ...]] | None = None
     cells = values.get(_SOFTWARE_COLUMN)
@@ -348,20 +360,33 @@ def _build_csv_assets(
         software = [()] * len(lines)
         parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
         for i, cell in enumerate(cells):
-            if cell:
-                items = parsed.get(cell)
-                if items is None:
-                    where.line = lines[i]
+            if not cell:
+                continue
+            items = parsed.get(cell)
+            if items is None:
+                where.line = lines[i]
+                try:
                     items = parsed[cell] = _parse_software_cell(cell, where)
-                software[i] = tuple(
-                    Software(
-                        name=s["name"],
-                        version=s.get("version"),
-                        licensed=s.get("licensed"),
-                        location=places[i],
-                    )
-                    for s in items
+                except InventoryError as exc:
+                    errors.append((i, 2, exc))
+                    break
+            software[i] = tuple(
+                Software(
+                    name=s["name"],
+                    version=s.get("version"),
+                    licensed=s.get("licensed"),
+                    location=places[i],
                 )
+                for s in items
+            )
+    if errors:
+        raise min(errors, key=lambda error: error[:2])[2]
+    if keep is not None:
+        values = {name: [column[i] for i in keep] for name, column in values.items()}
+        hostnames, kinds = values["hostname"], values["kind"]
+        places = [places[i] for i in keep]
+        if software is not None:
+            software = [software[i] for i in keep]
     return build_assets(hostnames, kinds, values, places, software)
 
 
