@@ -152,3 +152,40 @@ def test_a_row_without_a_host_name_is_an_error_unless_it_is_all_blank(tmp_path: 
     )
     with pytest.raises(InventoryError, match=r"ad\.csv:3: Name: the host name is empty"):
         import_files([path], load_shipped())
+
+
+def _mark_nulls_by_pairs(text: str, d: str) -> str:
+    """The first implementation (string replacements), kept as the reference."""
+    pair, marked = d + d, d + NULL + d
+    if pair in text:
+        text = text.replace(pair, marked)
+        if pair in text:
+            text = text.replace(pair, marked)
+    end = "\r\n" if "\r\n" in text else "\n" if "\n" in text else "\r"
+    if d + end in text:
+        text = text.replace(d + end, d + NULL + end)
+    if end + d in text:
+        text = text.replace(end + d, end + NULL + d)
+    if text.startswith(d):
+        text = NULL + text
+    if text.endswith(d):
+        text += NULL
+    return text
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+@pytest.mark.parametrize("end", ["\r\n", "\n", "\r"])
+def test_null_marks_match_the_reference(delimiter: str, end: str) -> None:
+    import random
+
+    from tma_audit.inventory.importers.csvfile import _mark_nulls
+
+    rng = random.Random(f"{delimiter}{end}")
+    cells = ["", "", '""', '"a"', "b", f'"x{delimiter}{delimiter}y"', '"q""r"', "7"]
+    for _ in range(300):
+        rows = [
+            delimiter.join(rng.choice(cells) for _ in range(rng.randint(1, 6)))
+            for _ in range(rng.randint(1, 5))
+        ]
+        text = end.join(rows) + rng.choice(["", end])
+        assert _mark_nulls(text, delimiter) == _mark_nulls_by_pairs(text, delimiter), text

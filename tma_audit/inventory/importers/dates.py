@@ -184,8 +184,8 @@ def _decide(
             day_parts.add(part)
         elif int(match["b"]) > 12:
             month_parts.add(part)
-    day_first = _first(cells, {t for t, p in part_of.items() if p in day_parts})
-    month_first = _first(cells, {t for t, p in part_of.items() if p in month_parts})
+    day_first = _first_with_part(cells, part_of, day_parts)
+    month_first = _first_with_part(cells, part_of, month_parts)
 
     def where(text: str) -> str:
         return f"{text.strip()} (line {lines[cells.index(text)]})"
@@ -226,6 +226,13 @@ def _decide(
             column, DateOrder.MDY, "no value settles it; the 12-hour clock suggests US dates", True
         )
     return DateDecision(column, DateOrder.DMY, "no value settles it", guessed=True)
+
+
+def _first_with_part(cells: Sequence[str], part_of: dict[str, str], parts: set[str]) -> str | None:
+    """The first cell whose date part is one of ``parts``."""
+    if not parts:
+        return None
+    return next(cell for cell in cells if part_of[cell] in parts)
 
 
 def _first(cells: Sequence[str], texts: set[str]) -> str | None:
