@@ -17,7 +17,6 @@ directory are passed in.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +77,8 @@ def read_settings_file(
         return None, {}
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read settings file: {exc}", file=str(path)) from None
+    import tomllib  # only when there is a settings file (an audit usually has none)
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
