@@ -189,3 +189,28 @@ def test_null_marks_match_the_reference(delimiter: str, end: str) -> None:
         ]
         text = end.join(rows) + rng.choice(["", end])
         assert _mark_nulls(text, delimiter) == _mark_nulls_by_pairs(text, delimiter), text
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (("PC01", "PC02"), ["PC01", "PC02"]),
+        (("PC01", NULL, ""), ["PC01", None, None]),
+        ((" PC01", "PC02\t", NULL), ["PC01", "PC02", None]),
+        (("\u2003PC01", "PC02"), ["PC01", "PC02"]),  # any white space, as str.strip
+        (("PC01\n", "  ", "x"), ["PC01", None, "x"]),
+        ((), []),
+    ],
+)
+def test_text_columns_strip_and_null(cells: tuple[str, ...], expected: list[str | None]) -> None:
+    from tma_audit.inventory.importers.base import text_column
+
+    assert text_column(cells, "Name", "a.csv", list(range(2, 2 + len(cells)))) == expected
+
+
+def test_text_column_refuses_control_characters() -> None:
+    from tma_audit.inventory.importers.base import text_column
+
+    with pytest.raises(InventoryError) as info:
+        text_column(("PC01", "PC\x0702"), "Name", "a.csv", [2, 3])
+    assert (info.value.line, info.value.field) == (3, "Name")

@@ -12,6 +12,7 @@ columns of native values, and a :class:`FileReport` of what was mapped, unused, 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -382,23 +383,21 @@ def text_column(
             line=lines[index],
             field=header,
         )
-    if not _needs_strip(joined):
+    if not _needs_strip(values):
         if len(values) == len(distinct):  # no null and no "": the cells as they are
             return list(cells)
-        cache: dict[str, str | None] = dict(zip(values, values, strict=True))
-    else:
-        cache = {cell: cell.strip() or None for cell in values}
+        return [cell if cell and cell != NULL else None for cell in cells]
+    cache = {cell: cell.strip() or None for cell in values}
     return list(map(cache.get, cells))  # null and "" are not in the cache: None
 
 
-_EDGE_SPACES = tuple(pair for ws in " \t\r\x0b\x0c\xa0\u3000" for pair in (ws + "\n", "\n" + ws))
+_FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
 
 
-def _needs_strip(joined: str) -> bool:
-    """Whether any of the newline-joined values starts or ends with white space."""
-    if joined[:1].isspace() or joined[-1:].isspace():
-        return True
-    return any(pair in joined for pair in _EDGE_SPACES)
+def _needs_strip(values: set[str]) -> bool:
+    """Whether any of the (non-empty) values starts or ends with white space."""
+    ends = set(map(_FIRST, values)) | set(map(_LAST, values))
+    return any(char.isspace() for char in ends)
 
 
 def _typed_column(
