@@ -336,6 +336,42 @@ class Environment:
     location: Location | None = None
 
 
+ALL_KINDS: frozenset[AssetKind] = frozenset(AssetKind)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What the inventory's sources vouch for (docs/inventory.md, "Coverage").
+
+    A source that lists a kind completely (a FortiManager export lists the firewalls)
+    lets a missing one count as missing; a kind no source lists is a gap, and the rules
+    about it are *unknown*. A hand-written native inventory is complete for every kind
+    unless it says `partial:`.
+    """
+
+    #: asset kinds listed completely for the whole client
+    kinds: frozenset[AssetKind] = ALL_KINDS
+    #: kinds listed completely at one site only: (site, kinds)
+    site_kinds: tuple[tuple[str, frozenset[AssetKind]], ...] = ()
+    #: facts a source vouches for on the assets it lists ("os", "build", "antivirus" …),
+    #: each with the sources that give it: (fact, source labels)
+    facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: whether a hand-written inventory speaks for everything it does not mark partial
+    native: bool = True
+
+    def lists(self, kind: AssetKind, site: str | None = None) -> bool:
+        """Whether some source lists every asset of this kind (at this site)."""
+        if kind in self.kinds:
+            return True
+        return site is not None and any(
+            name == site and kind in kinds for name, kinds in self.site_kinds
+        )
+
+    def sources_of(self, fact: str) -> tuple[str, ...]:
+        """The sources that vouch for a fact (empty: none does)."""
+        return next((labels for name, labels in self.facts if name == fact), ())
+
+
 @dataclass(frozen=True, slots=True)
 class Inventory:
     client: Client
@@ -344,6 +380,7 @@ class Inventory:
     attestations: Attestations = field(default_factory=Attestations)
     #: The files it was loaded from, in order.
     sources: tuple[str, ...] = ()
+    coverage: Coverage = field(default_factory=Coverage)
 
     def site_names(self) -> tuple[str, ...]:
         names = [s.name for s in self.client.sites]

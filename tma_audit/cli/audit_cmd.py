@@ -15,14 +15,25 @@ from tma_audit.reports import Format, GroupBy
 
 def audit(
     inventory: Annotated[
-        Path,
+        list[Path],
         typer.Argument(
-            help="Inventory file: native YAML (.yaml/.yml) or asset CSV (.csv), or an export "
+            help="Inventory file: native YAML (.yaml/.yml) or asset CSV (.csv); or exports "
             "(.csv) from AD, Intune, Defender, Entra ID, CrowdStrike, Lansweeper, IT Glue or "
-            "FortiManager.",
+            "FortiManager, one or several of one client (merged by host, as `inventory "
+            "convert` merges them).",
             show_default=False,
         ),
     ],
+    companion: Annotated[
+        Path | None,
+        typer.Option(
+            "--companion",
+            "-c",
+            help="With exports: a native YAML file with the client, environment and "
+            "attestations (no assets), as for `inventory convert`.",
+            metavar="FILE",
+        ),
+    ] = None,
     ruleset: Annotated[
         Path | None,
         typer.Option(
@@ -95,17 +106,22 @@ def audit(
     from tma_audit.cli.data_cmd import load_for_audit
     from tma_audit.cli.outputs import Progress, parse_formats, report_targets, write_reports
     from tma_audit.gate import exit_code, parse_fail_on
-    from tma_audit.inventory import load_inventory
+    from tma_audit.inventory import load_inventories
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     gate = parse_fail_on(fail_on, rules)
     targets = report_targets(parse_formats(fmt), output, output_dir)
-    progress = Progress.for_inventory(inventory)
+    progress = Progress.for_inventory(inventory[0])
     progress.step("Reading the inventory")
-    loaded = load_inventory(
-        inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
+    loaded = load_inventories(
+        inventory,
+        companion=companion,
+        source=source,
+        mapping=mapping or (),
+        date_order=date_order,
+        notify=notify,
     )
     progress.step(f"Auditing {len(loaded.assets):,} assets", assets=len(loaded.assets))
     lifecycle, data_notes = load_for_audit(

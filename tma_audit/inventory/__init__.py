@@ -13,7 +13,7 @@ from tma_audit.model import Inventory
 if TYPE_CHECKING:
     from tma_audit.lifecycle import Lifecycle
 
-__all__ = ["load_inventory"]
+__all__ = ["load_inventories", "load_inventory"]
 
 _EXPORT_SUFFIXES = (".csv", ".tsv")
 
@@ -68,3 +68,55 @@ def load_inventory(
         "(or an export: .csv, .tsv)",
         file=str(path),
     )
+
+
+def load_inventories(
+    paths: Sequence[Path],
+    *,
+    companion: Path | None = None,
+    source: str | None = None,
+    mapping: Sequence[str] = (),
+    date_order: str | None = None,
+    lifecycle: Lifecycle | None = None,
+    notify: Callable[[str], None] | None = None,
+) -> Inventory:
+    """One inventory from one file (as :func:`load_inventory`), or from several exports
+    of one client and a companion YAML, merged as `inventory convert` merges them."""
+    if len(paths) == 1 and companion is None:
+        return load_inventory(
+            paths[0],
+            source=source,
+            mapping=mapping,
+            date_order=date_order,
+            lifecycle=lifecycle,
+            notify=notify,
+        )
+    if not paths:
+        raise InputError("no inventory or export files given")
+    for path in paths:
+        if path.suffix.lower() not in _EXPORT_SUFFIXES:
+            raise InventoryError(
+                "several files, or a --companion, must all be exports (.csv, .tsv); "
+                "audit a native YAML inventory on its own",
+                file=str(path),
+            )
+        if not path.is_file():
+            raise InventoryError("file not found", file=str(path))
+    from tma_audit.inventory.importers.api import (
+        ImportOptions,
+        import_files,
+        notices,
+        with_companion,
+    )
+    from tma_audit.lifecycle import load_shipped
+
+    options = ImportOptions((source,) if source else (), tuple(mapping), date_order)
+    result = import_files(paths, lifecycle or load_shipped(), options)
+    if notify is not None:
+        for line in notices(result):
+            notify(line)
+    if companion is None:
+        return result.inventory
+    if not companion.is_file():
+        raise InventoryError("file not found", file=str(companion), field="--companion")
+    return with_companion(companion, result)[1]

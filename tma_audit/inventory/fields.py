@@ -109,6 +109,12 @@ def convert_node(node: Node, spec: FieldSpec, path: str, where: Where) -> Any:
             if spec.obj is None:
                 if item.kind != "scalar" or item.is_null:
                     raise where.error(f"expected text, got {item.describe()}", item_path, item.line)
+                if spec.choices:  # a list of enum values
+                    choice = FieldSpec(
+                        "enum", spec.description, choices=spec.choices, aliases=spec.aliases
+                    )
+                    out.append(convert_text(item.text, choice, item_path, where, item.line))
+                    continue
                 out.append(item.text)
             else:
                 out.append(convert_object(item, spec.obj, item_path, where))

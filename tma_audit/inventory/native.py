@@ -7,7 +7,7 @@ import io
 import operator
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tma_audit.errors import InventoryError
 from tma_audit.inventory.columns import build_assets, locations
@@ -21,6 +21,7 @@ from tma_audit.inventory.fields import (
 )
 from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
 from tma_audit.model import (
+    ALL_KINDS,
     AntivirusProduct,
     Application,
     Asset,
@@ -29,6 +30,7 @@ from tma_audit.model import (
     BackupProduct,
     Client,
     ContinuityPlan,
+    Coverage,
     CyberInsurance,
     EmailProtection,
     Environment,
@@ -44,9 +46,24 @@ from tma_audit.model import (
 )
 from tma_audit.yamlio import read_yaml_file
 
+if TYPE_CHECKING:
+    from tma_audit.lifecycle import Lifecycle
 
-def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
-    """Load a native YAML inventory (and the CSV files it names in `assets_from`)."""
+
+def load_yaml_inventory(
+    path: Path,
+    display: str | None = None,
+    *,
+    companion: bool = False,
+    lifecycle: Lifecycle | None = None,
+) -> Inventory:
+    """Load a native YAML inventory (and the CSV files it names in `assets_from`).
+
+    `assets_from` may name native asset CSVs and exports (AD, Intune …, merged by host
+    as `inventory convert` merges them). A hand-written inventory speaks for every asset
+    kind but those it marks `partial:`; one whose assets come from exports, or a
+    `companion`, covers only what the exports list and what it marks `complete:`.
+    """
     file = display or str(path)
     root = read_yaml_file(path, InventoryError)
     if root is None:
@@ -67,6 +84,7 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
     interned: dict[tuple[Any, ...], OperatingSystem] = {}
     assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
+    exports: list[Path] = []
     for index, name in enumerate(data.get("assets_from") or ()):
         csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
         if not csv_path.is_file():
@@ -78,8 +96,20 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
                 field=f"assets_from[{index}]",
             )
         csv_display = str(Path(file).parent / name) if display is None else name
-        assets.extend(load_csv_assets(csv_path, csv_display))
+        from tma_audit.inventory.importers import is_native_csv
+
+        if is_native_csv(csv_path):
+            assets.extend(load_csv_assets(csv_path, csv_display))
+        else:
+            exports.append(Path(csv_display) if display is None else csv_path)
         sources.append(csv_display)
+    exported = None
+    if exports:
+        from tma_audit.inventory.importers.api import import_files
+        from tma_audit.lifecycle import load_shipped
+
+        exported = import_files(exports, lifecycle or load_shipped()).inventory
+        assets.extend(exported.assets)
     environment = _environment(data.get("environment"), file)
     attestations = _attestations(data.get("attestations"), file)
     inventory = Inventory(
@@ -88,9 +118,49 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
         environment=environment,
         attestations=attestations,
         sources=tuple(sources),
+        coverage=declared_coverage(
+            data, file, None if exported is None and not companion else exported_coverage(exported)
+        ),
     )
     check_references(inventory)
     return inventory
+
+
+def exported_coverage(inventory: Inventory | None) -> Coverage:
+    """What exports cover (nothing, for no exports)."""
+    if inventory is None:
+        return Coverage(kinds=frozenset(), native=False)
+    return inventory.coverage
+
+
+def declared_coverage(data: dict[str, Any], file: str, base: Coverage | None) -> Coverage:
+    """The coverage an inventory declares: `partial:`, `complete:`, per site `complete:`.
+
+    ``base``: what its exports cover (a companion's or an inventory with exports in
+    `assets_from`); None for a hand-written inventory, which covers every kind.
+    """
+    partial = frozenset(AssetKind(k) for k in data.get("partial") or ())
+    complete = frozenset(AssetKind(k) for k in data.get("complete") or ())
+    both = partial & complete
+    if both:
+        raise InventoryError(
+            f"{', '.join(sorted(both))} is both partial and complete",
+            file=file,
+            line=int(data.get("__line__", 1)),
+            field="partial",
+        )
+    sites = tuple(
+        (site["name"], frozenset(AssetKind(k) for k in site["complete"]))
+        for site in (data["client"].get("sites") or ())
+        if site.get("complete")
+    )
+    kinds = base.kinds if base is not None else ALL_KINDS
+    return Coverage(
+        kinds=(kinds | complete) - partial,
+        site_kinds=sites,
+        facts=base.facts if base is not None else (),
+        native=base is None,
+    )
 
 
 def load_csv_inventory(path: Path, display: str | None = None) -> Inventory:

@@ -54,6 +54,14 @@ def _list(spec: ObjectSpec, description: str) -> FieldSpec:
 
 
 KIND_CHOICES = tuple(sorted({k.value for k in KIND_ALIASES.values()}))
+_KIND_ALIASES = {alias: kind.value for alias, kind in KIND_ALIASES.items()}
+
+
+def _kinds(description: str) -> FieldSpec:
+    """A list of asset kinds."""
+    return FieldSpec("list", description, choices=KIND_CHOICES, aliases=_KIND_ALIASES)
+
+
 WARRANTY_LEVELS = ("24x7", "8x5-nbd", "8x5-2bd", "8x5", "next-business-day", "depot", "none")
 
 SITE = ObjectSpec(
@@ -65,6 +73,10 @@ SITE = ObjectSpec(
             "hardware firewall at every such site."
         ),
         "address": _s("Postal address (informational)."),
+        "complete": _kinds(
+            "Asset kinds listed completely at this site (a companion's claim, e.g. "
+            "[firewall]): a missing one is then a finding, not a gap in the evidence."
+        ),
     },
 )
 
@@ -309,10 +321,19 @@ INVENTORY = ObjectSpec(
         ),
         "assets_from": FieldSpec(
             "list",
-            "CSV files (relative to this file) with one asset per row; see docs/inventory.md.",
+            "CSV files (relative to this file): native asset CSVs (one asset per row) or "
+            "exports (AD, Intune, CrowdStrike …); see docs/inventory.md.",
         ),
         "environment": _obj(ENVIRONMENT, "Environment-wide products."),
         "attestations": _obj(ATTESTATIONS, "What the client attests."),
+        "partial": _kinds(
+            "Asset kinds this inventory does not list completely (e.g. [firewall, "
+            "switch]): rules about a missing one are unknown, not fail. Default: none."
+        ),
+        "complete": _kinds(
+            "Asset kinds a companion (or an inventory with exports in assets_from) lists "
+            "completely for the whole client, beyond what its exports cover."
+        ),
     },
 )
 
@@ -349,7 +370,9 @@ def _field_schema(name: str, fs: FieldSpec) -> dict[str, Any]:
     if fs.type == "object" and fs.obj is not None:
         out = _object_schema(fs.obj)
     elif fs.type == "list":
-        items = _object_schema(fs.obj) if fs.obj is not None else {"type": "string"}
+        items: dict[str, Any] = _object_schema(fs.obj) if fs.obj is not None else {"type": "string"}
+        if fs.choices:
+            items["enum"] = sorted(set(fs.choices) | set(fs.aliases))
         out = {"type": "array", "items": items}
     elif fs.type == "date":
         out = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

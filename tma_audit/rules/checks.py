@@ -29,6 +29,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
+from tma_audit.rules.coverage import GAP_KEY, coverage_gap, site_coverage
 from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
 
 PASS, FAIL, UNKNOWN, NA = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN, Outcome.NOT_APPLICABLE
@@ -661,7 +662,8 @@ def hardware_firewall(site: Site, ctx: Context) -> Verdict:
         return Verdict(NA, f"site {site.name} has no internet access")
     firewalls = _firewalls_at(site, ctx)
     if not firewalls:
-        return Verdict(FAIL, f"no firewall listed at site {site.name}")
+        gap = coverage_gap(ctx, (AssetKind.FIREWALL,), site.name)
+        return gap or Verdict(FAIL, f"no firewall listed at site {site.name}")
     verdicts = [_firewall_verdict(fw, ctx) for fw in firewalls]
     return min(verdicts, key=lambda v: {PASS: 0, UNKNOWN: 1, FAIL: 2}[v.outcome])
 
@@ -727,7 +729,7 @@ def _firewall_verdict(fw: Asset, ctx: Context) -> Verdict:
 
 @check(
     "firewall_contracts",
-    subjects={SubjectType.ASSET},
+    subjects={SubjectType.ASSET, SubjectType.SITE},
     params={
         "require": ParamSpec(
             "str-list",
@@ -737,8 +739,10 @@ def _firewall_verdict(fw: Asset, ctx: Context) -> Verdict:
         )
     },
 )
-def firewall_contracts(fw: Asset, ctx: Context) -> Verdict:
+def firewall_contracts(fw: Asset | Site, ctx: Context) -> Verdict:
     """Firewall licence, manufacturer support and warranty are current."""
+    if isinstance(fw, Site):
+        return site_coverage(fw, ctx, (AssetKind.FIREWALL,), "firewalls")
     required = set(ctx.params["require"])
     dates = _Dates(ctx, fw.hostname)
     if "license" in required:
@@ -765,7 +769,7 @@ WARRANTY_RANK = {
 
 @check(
     "network_warranty",
-    subjects={SubjectType.ASSET},
+    subjects={SubjectType.ASSET, SubjectType.SITE},
     params={
         "levels_by_role": ParamSpec(
             "str-map",
@@ -775,8 +779,10 @@ WARRANTY_RANK = {
     },
     keys={SubjectType.ASSET: _warranty_key},
 )
-def network_warranty(device: Asset, ctx: Context) -> Verdict:
+def network_warranty(device: Asset | Site, ctx: Context) -> Verdict:
     """Router and switch warranty is current at the level the device's role needs."""
+    if isinstance(device, Site):
+        return site_coverage(device, ctx, _NETWORK, "routers and switches")
     levels: dict[str, str] = dict(ctx.params["levels_by_role"])
     evidence: list[tuple[str, str]] = []
     if device.warranty_expires is None:
@@ -832,6 +838,9 @@ def network_warranty(device: Asset, ctx: Context) -> Verdict:
         tuple(evidence),
         warning,
     )
+
+
+_NETWORK = (AssetKind.ROUTER, AssetKind.SWITCH)
 
 
 def _article(word: str) -> str:
@@ -959,7 +968,12 @@ def wireless_encryption(site: Site, ctx: Context) -> Verdict:
     """Every wireless network at the site uses WPA2 or WPA3 with AES."""
     statements = [w for w in ctx.inventory.attestations.wireless if w.site == site.name]
     if not statements:
-        return Verdict(UNKNOWN, f"no wireless statement for site {site.name}")
+        return Verdict(
+            UNKNOWN,
+            f"no source states the wireless networks at site {site.name}: add "
+            "attestations.wireless for it (each network's security, or no_wireless: true)",
+            ((GAP_KEY, "wireless"),),
+        )
     if any(w.no_wireless for w in statements) and not any(w.networks for w in statements):
         return Verdict(PASS, f"site {site.name} attests no wireless networks")
     weak: list[str] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from tma_audit.inventory.importers.base import Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_keys
+from tma_audit.model import AssetKind
 
 _MULTI_VALUED = "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"
 
@@ -98,4 +99,6 @@ PROFILE = Profile(
         "Selected.Microsoft.ActiveDirectory.Management.ADComputer",
         "Microsoft.ActiveDirectory.Management.ADComputer",
     ),
+    lists=frozenset({AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK}),
+    facts=("os",),
 )

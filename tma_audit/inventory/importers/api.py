@@ -12,7 +12,11 @@ from pathlib import Path
 from tma_audit.errors import InputError, InventoryError
 from tma_audit.inventory.columns import build_assets
 from tma_audit.inventory.importers.base import Batch, FileReport, map_table, parse_map
-from tma_audit.inventory.importers.convert import check_companion_sites, native_yaml
+from tma_audit.inventory.importers.convert import (
+    check_companion_sites,
+    check_complete_claims,
+    native_yaml,
+)
 from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
 from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
 from tma_audit.inventory.importers.merge import Conflict, Merged, merge
@@ -20,7 +24,7 @@ from tma_audit.inventory.importers.registry import PROFILES, detect, get_profile
 from tma_audit.inventory.importers.report import describe_file, describe_inventory, describe_merge
 from tma_audit.inventory.native import load_yaml_inventory
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.model import Asset, Client, Inventory, Location
+from tma_audit.model import ALL_KINDS, Asset, AssetKind, Client, Coverage, Inventory, Location
 from tma_audit.yamlio import read_yaml_file
 
 __all__ = [
@@ -110,8 +114,25 @@ def import_files(
         client=Client(name=name, location=Location(first, 1)),
         assets=tuple(assets),
         sources=tuple(str(p) for p in paths),
+        coverage=coverage_of(batches),
     )
     return ImportResult(inventory, [b.report for b in batches], merged, assets)
+
+
+def coverage_of(batches: Sequence[Batch]) -> Coverage:
+    """What the exports vouch for together: the kinds they list, the facts they give."""
+    kinds: frozenset[AssetKind] = frozenset().union(*(b.listed_kinds() for b in batches))
+    facts: dict[str, list[str]] = {}
+    for batch in batches:
+        for fact in batch.profile.facts:
+            labels = facts.setdefault(fact, [])
+            if batch.profile.label not in labels:
+                labels.append(batch.profile.label)
+    return Coverage(
+        kinds=kinds,
+        facts=tuple((fact, tuple(labels)) for fact, labels in sorted(facts.items())),
+        native=False,
+    )
 
 
 def _read(
@@ -206,8 +227,7 @@ def convert_exports(
     companion_text: str | None = None
     written = result.inventory
     if companion is not None:
-        companion_text, known = _companion(companion, result)
-        written = replace(known, assets=result.inventory.assets, sources=result.inventory.sources)
+        companion_text, written = with_companion(companion, result)
     header = [
         "Converted by tma-audit inventory convert from:",
         *(f"  {r.file}: {r.source_label}, {r.kept:,} of {r.rows:,} rows" for r in result.files),
@@ -217,6 +237,7 @@ def convert_exports(
     ]
     if companion_text is None:
         header[-1:-1] = ["(the client, environment and attestations below are a skeleton)"]
+    partial = sorted(k.value for k in ALL_KINDS - written.coverage.kinds)
     text = native_yaml(
         result.inventory,
         [
@@ -228,12 +249,17 @@ def convert_exports(
         header,
         companion_text,
         str(companion) if companion is not None else None,
+        partial,
     )
     report = describe_import(result, lifecycle, written)
     return Conversion(text, report, result)
 
 
-def _companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
+def with_companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
+    """The companion's text, and the inventory of the exports completed by it.
+
+    The companion covers what the exports cover and the kinds it marks `complete:`.
+    """
     file = str(path)
     root = read_yaml_file(path, InventoryError)
     keys = root.mapping if root is not None and root.mapping is not None else {}
@@ -248,6 +274,27 @@ def _companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
                 line=root.key_lines[key],
                 field=key,
             )
-    companion = load_yaml_inventory(path)
+    if "partial" in keys:
+        assert root is not None and root.key_lines is not None
+        raise InventoryError(
+            "a companion covers only the kinds the exports list and those it marks "
+            "`complete:`; `partial` is for a hand-written inventory",
+            file=file,
+            line=root.key_lines["partial"],
+            field="partial",
+        )
+    companion = load_yaml_inventory(path, companion=True)
+    top = root.key_lines.get("complete", 1) if root is not None and root.key_lines else 1
+    check_complete_claims(companion, result.assets, result.merged.repeated, file, top)
     check_companion_sites(companion, result.assets, file)
-    return path.read_text(encoding="utf-8-sig"), companion
+    exported = result.inventory.coverage
+    coverage = replace(
+        companion.coverage, kinds=companion.coverage.kinds | exported.kinds, facts=exported.facts
+    )
+    combined = replace(
+        companion,
+        assets=result.inventory.assets,
+        sources=(*result.inventory.sources, file),
+        coverage=coverage,
+    )
+    return path.read_text(encoding="utf-8-sig"), combined

@@ -100,6 +100,12 @@ class Profile:
     refine: Callable[[Rows], None] | None = None
     #: `#TYPE` first lines that name this export
     type_names: tuple[str, ...] = ()
+    #: asset kinds the source lists completely (an AD export: the Windows computers)
+    lists: frozenset[AssetKind] = frozenset()
+    #: the source also lists completely every kind its type column names (IT Glue)
+    lists_typed: bool = False
+    #: facts the source vouches for on the hosts it lists (docs/importers.md, "Coverage")
+    facts: tuple[str, ...] = ()
 
     def all_keys(self) -> frozenset[str]:
         return frozenset(k for keys in self.columns.values() for k in keys) | self.known
@@ -248,6 +254,13 @@ class Batch:
     @property
     def n(self) -> int:
         return len(self.lines)
+
+    def listed_kinds(self) -> frozenset[AssetKind]:
+        """The kinds this file lists completely (its profile's, and its typed rows')."""
+        if not self.profile.lists_typed:
+            return self.profile.lists
+        typed = {k for k, level in zip(self.kind, self.kind_level, strict=True) if level == STATED}
+        return self.profile.lists | typed
 
     def domains(self) -> list[str | None]:
         """Each host's DNS domain, from its name or its FQDN column (for merging)."""

@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from tma_audit.errors import InputError
+from tma_audit.errors import InputError, InventoryError
 from tma_audit.inventory.importers.base import GUESSED
 from tma_audit.inventory.importers.merge import Conflict
-from tma_audit.model import Asset, Inventory
+from tma_audit.model import Asset, AssetKind, Inventory
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9 _./()+@&,-]*")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"})
@@ -99,6 +99,7 @@ def native_yaml(
     header: Sequence[str],
     companion: str | None,
     companion_name: str | None = None,
+    partial: Sequence[str] = (),
 ) -> str:
     """The YAML text: header comments, the companion (or a skeleton), then the assets.
 
@@ -120,6 +121,11 @@ def native_yaml(
         parts.append(body)
     else:
         parts.extend(_skeleton(inventory))
+    if partial:
+        parts.append("")
+        parts.append("# --- coverage: no export lists these kinds completely, so rules about a")
+        parts.append("# missing one are unknown (remove a kind once every one is listed below) ---")
+        parts.append(f"partial: [{', '.join(partial)}]")
     parts.append("")
     parts.append("# --- assets, imported from the exports ---")
     parts.append("assets:")
@@ -190,3 +196,54 @@ def check_companion_sites(companion: Inventory, assets: Sequence[Asset], file: s
                 f"companion does not declare (client.sites: {', '.join(sorted(declared))})",
                 file=file,
             )
+
+
+def check_complete_claims(
+    companion: Inventory,
+    assets: Sequence[Asset],
+    repeated: Sequence[str],
+    file: str,
+    line: int,
+) -> None:
+    """A companion's `complete:` claim must hold: every asset of a kind it claims is
+    listed once and at a site the companion declares (otherwise exit 2).
+
+    ``repeated``: hosts with more than one record in one export; ``line``: the line of
+    the companion's top-level `complete:`.
+    """
+    coverage = companion.coverage
+    sites = companion.client.sites
+    declared = {s.name for s in sites}
+    claims: list[tuple[frozenset[AssetKind], str | None, int, str]] = []
+    if coverage.kinds:
+        claims.append((coverage.kinds, None, line, "complete"))
+    for index, declared_site in enumerate(sites):
+        name = declared_site.name
+        kinds = frozenset().union(*(k for n, k in coverage.site_kinds if n == name))
+        if kinds:
+            where = declared_site.location.line if declared_site.location else line
+            claims.append((kinds, name, where, f"client.sites[{index}].complete"))
+    if not claims:
+        return
+    twice = set(repeated)
+    for asset in assets:
+        for kinds, site, where, field in claims:
+            if asset.kind not in kinds or (site is not None and asset.site not in (site, None)):
+                continue
+            place = f" ({asset.location})" if asset.location else ""
+            claim = f"the companion says every {asset.kind.value} is listed"
+            problem = None
+            if asset.hostname in twice:
+                problem = f"{asset.hostname}{place} is listed more than once in one export"
+            elif asset.site is None and len(declared) > 1:
+                problem = f"{asset.hostname}{place} names no site (the client has {len(declared)})"
+            elif asset.site is not None and declared and asset.site not in declared:
+                problem = f"{asset.hostname}{place} is at site {asset.site!r}, not declared"
+            if problem is not None:
+                raise InventoryError(
+                    f"{claim}{f' at {site}' if site else ''}, but {problem}: fix the export "
+                    "or drop the claim",
+                    file=file,
+                    line=where,
+                    field=field,
+                )

@@ -116,4 +116,5 @@ PROFILE = Profile(
         "last_seen": "antivirus.definitions; last seen (merging)",
     },
     refine=_refine,
+    facts=("antivirus", "build"),
 )

@@ -167,4 +167,5 @@ PROFILE = Profile(
         "last_seen": "last seen (duplicates, merging)",
     },
     refine=_refine,
+    facts=("antivirus", "build"),
 )

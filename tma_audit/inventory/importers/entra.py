@@ -70,4 +70,5 @@ PROFILE = Profile(
         "_enabled": "note: disabled devices",
     },
     refine=_refine,
+    facts=("os",),
 )

@@ -99,4 +99,6 @@ PROFILE = Profile(
         "model": "model; kind, os.name, form",
     },
     refine=_refine,
+    lists=frozenset({AssetKind.FIREWALL}),
+    facts=("firmware", "support"),
 )

@@ -119,4 +119,5 @@ PROFILE = Profile(
         "last_seen": "last seen (duplicates, merging)",
     },
     refine=_refine,
+    facts=("os", "build"),
 )

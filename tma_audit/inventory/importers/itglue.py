@@ -69,4 +69,6 @@ PROFILE = Profile(
         "_organization": "client name",
     },
     refine=_refine,
+    lists_typed=True,
+    facts=("os", "warranty"),
 )

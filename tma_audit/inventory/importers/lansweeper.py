@@ -56,4 +56,6 @@ PROFILE = Profile(
         "last_seen": "last seen (duplicates, merging)",
     },
     refine=_refine,
+    lists_typed=True,
+    facts=("os", "build", "patch", "warranty"),
 )

@@ -69,6 +69,8 @@ class Merged:
     notes: list[str] = field(default_factory=list)
     #: hosts found in each number of files: {1: 40, 3: 870}
     overlap: dict[int, int] = field(default_factory=dict)
+    #: hosts with more than one record in one file
+    repeated: list[str] = field(default_factory=list)
 
 
 def merge(batches: Sequence[Batch], lifecycle: Lifecycle) -> Merged:
@@ -202,6 +204,7 @@ class _Merger:
             best = min(group, key=lambda r: (self.seen(r) is None, -_stamp(self.seen(r)), r[1]))
             kept.append(best)
             self.duplicates += 1
+            self.out.repeated.append(hostname)
             lines = ", ".join(str(self.batches[b].lines[i]) for _, i in group)
             seen = self.seen(best)
             when = f", last seen {seen}" if seen else ""
