@@ -118,6 +118,7 @@ def run_audit(
         by_rule={ev.rule_id: ev.counts for ev in ordered},
         inventory_sources=inventory.sources,
         notes=notes,
+        coverage=inventory.coverage,
     )
     # waived findings keep their reason; see tma_audit/waivers/register.py
     if waivers is None:

@@ -533,6 +533,8 @@ class AuditResult:
     by_rule: dict[str, dict[Outcome, int]] = field(default_factory=dict)
     inventory_sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    #: what the inventory's sources vouch for (the Evidence section's steps read it)
+    coverage: Coverage = field(default_factory=Coverage)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

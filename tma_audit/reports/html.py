@@ -26,7 +26,9 @@ from tma_audit.plan import (
 )
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import (
+    EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    evidence_rows,
     evidence_text,
     hours,
     location_text,
@@ -185,6 +187,7 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
     ]
     parts += _header(analysis, options)
     parts += _summary(analysis)
+    parts += _evidence(result)
     parts += _findings(analysis)
     parts += _plan(analysis)
     parts += _coming_up(result)
@@ -223,7 +226,8 @@ def _header(analysis: Analysis, options: RenderOptions) -> list[str]:
         *(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in meta if v),
         "</dl>",
         *(f'<p class="note">{text(note)}</p>' for note in result.notes),
-        '<nav><a href="#summary">Summary</a><a href="#findings">Findings</a>'
+        '<nav><a href="#summary">Summary</a><a href="#evidence">Evidence</a>'
+        '<a href="#findings">Findings</a>'
         '<a href="#plan">Remediation plan</a><a href="#coming-up">Coming up</a></nav>',
         "</header>",
     ]
@@ -485,6 +489,26 @@ def _plan(analysis: Analysis) -> list[str]:
             f'<td class="num" data-v="{item.effort_hours:g}">{hours(item.effort_hours)}</td></tr>'
         )
     lines += ["</tbody>", "</table>", "</section>"]
+    return lines
+
+
+def _evidence(result: AuditResult) -> list[str]:
+    rows = evidence_rows(result)
+    lines = ['<section id="evidence">', f"<h2>{text(EVIDENCE_HEADING)}</h2>"]
+    if not rows:
+        return [*lines, "<p>No item is unknown for want of evidence.</p>", "</section>"]
+    lines += [
+        "<table>",
+        "<thead><tr><th>Rule</th><th>Unknown items want</th><th>To settle most</th></tr></thead>",
+        "<tbody>",
+        *(
+            f"<tr><td>{text(r.rule_id)}</td><td>{text(r.wants)}</td><td>{text(r.step)}</td></tr>"
+            for r in rows
+        ),
+        "</tbody>",
+        "</table>",
+        "</section>",
+    ]
     return lines
 
 

@@ -12,6 +12,7 @@ from itertools import islice
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
+from tma_audit.evidence import evidence_section
 from tma_audit.model import (
     AssetKind,
     AuditResult,
@@ -26,7 +27,7 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 
 def render_json(result: AuditResult, options: RenderOptions) -> str:
@@ -181,6 +182,18 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
             for p in PRIORITIES
         ],
         "notes": list(result.notes),
+        "evidence": [
+            {
+                "rule": e.rule_id,
+                "unknown": e.unknown,
+                "step": e.step,
+                "wants": [
+                    {"fact": w.fact, "label": w.label, "count": w.count, "step": w.step}
+                    for w in e.wants
+                ],
+            }
+            for e in evidence_section(result)
+        ],
         "rules": [
             {
                 "id": rule.id,

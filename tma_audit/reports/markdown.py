@@ -16,7 +16,9 @@ from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome
 from tma_audit.plan import PRIORITIES, Analysis, PlannedFinding, analyse, due_date
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import (
+    EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    evidence_rows,
     evidence_text,
     hours,
     location_text,
@@ -91,6 +93,7 @@ def render_markdown(result: AuditResult, options: RenderOptions, limit: int = LI
     out = _Budget(limit - _NOTE_RESERVE)
     for line in _header(analysis, options):
         out.add(line)
+    _evidence(out, result)
     shown = _findings(out, analysis)
     if not out.full:
         _waived(out, analysis)
@@ -273,6 +276,16 @@ def _plan(out: _Budget, analysis: Analysis) -> None:
         if not out.try_add(row, closing):
             break
     out.add("\n</details>")
+
+
+def _evidence(out: _Budget, result: AuditResult) -> None:
+    rows = evidence_rows(result)
+    if not rows:
+        return
+    lines = ["", f"### {EVIDENCE_HEADING}", "", "| Rule | Unknown items want | To settle most |"]
+    lines.append("|---|---|---|")
+    lines.extend(f"| {md(row.rule_id)} | {md(row.wants)} | {md(row.step)} |" for row in rows)
+    out.try_add("\n".join(lines))
 
 
 def _coming_up(out: _Budget, result: AuditResult) -> None:

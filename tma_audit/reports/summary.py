@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tma_audit.evidence import evidence_section
 from tma_audit.model import AuditResult, Finding, Outcome, Subject, SubjectType, Verdict
 from tma_audit.plan import Analysis, PlannedFinding
 
@@ -31,6 +32,36 @@ def warnings_of(result: AuditResult) -> list[Finding]:
         for subject, rule_ids, verdicts in result.results
         for rule_id, verdict in zip(rule_ids, verdicts, strict=True)
         if verdict.warning and verdict.outcome == Outcome.PASS
+    ]
+
+
+EVIDENCE_HEADING = "Evidence: what the unknown items need"
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """One rule's line of the Evidence section, worded for people."""
+
+    rule_id: str
+    #: `18 unknown: 17 want antivirus agent and definitions, 1 wants environment products`
+    wants: str
+    #: the one step that settles most of them
+    step: str
+
+
+_WANT = {True: "wants", False: "want"}
+
+
+def evidence_rows(result: AuditResult) -> list[EvidenceRow]:
+    """The Evidence section: per rule with unknown items, what they want and the step."""
+    return [
+        EvidenceRow(
+            e.rule_id,
+            f"{e.unknown} unknown: "
+            + ", ".join(f"{w.count} want{'s' if w.count == 1 else ''} {w.label}" for w in e.wants),
+            e.step,
+        )
+        for e in evidence_section(result)
     ]
 
 

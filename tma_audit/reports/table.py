@@ -16,7 +16,9 @@ from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome, Subject
 from tma_audit.plan import Analysis, PlannedFinding, analyse
 from tma_audit.reports import GroupBy, RenderOptions
 from tma_audit.reports.summary import (
+    EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    evidence_rows,
     plan_line,
     rule_summaries,
     score_line,
@@ -85,9 +87,22 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
         wrapper = _Wrapper(options.width)
         for f in warnings:
             wrapper.row(buffer, mark, 3, f"{f.subject.id} [{f.rule_id}]: {f.warning}")
+    _evidence(buffer, result, paint, options.width)
     _verdict(console, analysis)
     # rich pads table cells to the full width; trailing blanks only get in the way
     return text_of(console)
+
+
+def _evidence(out: io.StringIO, result: AuditResult, paint: _Painter, width: int) -> None:
+    rows = evidence_rows(result)
+    if not rows:
+        return
+    out.write("\n" + paint(EVIDENCE_HEADING, "bold") + "\n")
+    wrapper = _Wrapper(width)
+    rule_width = max(len(row.rule_id) for row in rows)
+    for row in rows:
+        label = f"  {row.rule_id:<{rule_width}}"
+        wrapper.row(out, label, len(label), f"{row.wants}. To settle most: {row.step}")
 
 
 class _Painter:
