@@ -46,6 +46,8 @@ class _Evaluator:
     #: per subject type: key -> the verdict of every subject with that key
     caches: dict[SubjectType, dict[Hashable, Verdict]] = field(default_factory=dict)
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    #: how many subjects got each unknown verdict (for the Evidence section)
+    unknowns: dict[Verdict, int] = field(default_factory=dict)
 
     def judge(self, subject_type: SubjectType, targets: list[Any]) -> list[Verdict]:
         """The verdict on each target, in order.
@@ -64,9 +66,11 @@ class _Evaluator:
                 if k not in cache:
                     cache[k] = func(target, ctx)
             column = list(map(cache.__getitem__, keys))
-        counts = self.counts
+        counts, unknowns = self.counts, self.unknowns
         for verdict, n in Counter(column).items():  # Verdicts hash by identity
             counts[verdict.outcome] += n
+            if verdict.outcome is Outcome.UNKNOWN:
+                unknowns[verdict] = unknowns.get(verdict, 0) + n
         return column
 
 
@@ -116,6 +120,7 @@ def run_audit(
         data=data,
         results=tuple(results),
         by_rule={ev.rule_id: ev.counts for ev in ordered},
+        unknown_verdicts={ev.rule_id: ev.unknowns for ev in ordered if ev.unknowns},
         inventory_sources=inventory.sources,
         notes=notes,
         coverage=inventory.coverage,

@@ -235,17 +235,11 @@ def evidence_section(result: AuditResult) -> tuple[RuleEvidence, ...]:
     wanted = [rule for rule in result.ruleset.rules if result.by_rule.get(rule.id, {}).get(unknown)]
     if not wanted:
         return ()
-    # subjects of one kind share their rule_ids tuple, and equal evidence shares Verdicts:
-    # count each distinct row once (in C), then walk the few distinct rows
-    per_rule: dict[str, Counter[Verdict]] = {rule.id: Counter() for rule in wanted}
-    for (rule_ids, verdicts), n in Counter(map(itemgetter(1, 2), result.results)).items():
-        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
-            if verdict.outcome is unknown:
-                per_rule[rule_id][verdict] += n
+    per_rule = _unknown_verdicts(result, [rule.id for rule in wanted])
     out: list[RuleEvidence] = []
     for rule in wanted:
         facts: Counter[str] = Counter()
-        for verdict, n in per_rule[rule.id].items():
+        for verdict, n in per_rule.get(rule.id, {}).items():
             facts[fact_of(rule.check, verdict)] += n
         if not facts:
             continue
@@ -255,3 +249,25 @@ def evidence_section(result: AuditResult) -> tuple[RuleEvidence, ...]:
         )
         out.append(RuleEvidence(rule.id, sum(facts.values()), wants))
     return tuple(out)
+
+
+def _unknown_verdicts(result: AuditResult, rule_ids: list[str]) -> dict[str, dict[Verdict, int]]:
+    """Per rule: each unknown verdict and how many subjects have it.
+
+    The audit counted them as it judged; when waivers have since waived some (the
+    totals no longer agree with `by_rule`), they are counted again from the results.
+    """
+    unknown = Outcome.UNKNOWN
+    counted = result.unknown_verdicts
+    if all(
+        sum(counted.get(rule_id, {}).values()) == result.by_rule[rule_id][unknown]
+        for rule_id in rule_ids
+    ):
+        return counted
+    per_rule: dict[str, Counter[Verdict]] = {rule_id: Counter() for rule_id in rule_ids}
+    # subjects of one kind share their rule_ids tuple: count equal rows once (in C)
+    for (ids, verdicts), n in Counter(map(itemgetter(1, 2), result.results)).items():
+        for rule_id, verdict in zip(ids, verdicts, strict=True):
+            if verdict.outcome is unknown:
+                per_rule[rule_id][verdict] += n
+    return {rule_id: dict(c) for rule_id, c in per_rule.items()}

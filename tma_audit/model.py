@@ -535,6 +535,9 @@ class AuditResult:
     notes: tuple[str, ...] = ()
     #: what the inventory's sources vouch for (the Evidence section's steps read it)
     coverage: Coverage = field(default_factory=Coverage)
+    #: per rule: each unknown verdict and how many subjects got it, as the audit found
+    #: them (waivers may since have waived some: then by_rule no longer agrees)
+    unknown_verdicts: dict[str, dict[Verdict, int]] = field(default_factory=dict)
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -3,6 +3,7 @@ the one step that would settle most of them (issue 10 §2)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -123,3 +124,9 @@ def test_no_unknowns_no_section(lifecycle: Lifecycle, ruleset: Ruleset) -> None:
     assert evidence_section(small) == ()
     assert EVIDENCE_HEADING not in get_renderer(Format.TABLE)(small, OPTIONS)
     assert json.loads(get_renderer(Format.JSON)(small, OPTIONS))["evidence"] == []
+
+
+def test_counts_kept_by_the_audit_agree_with_a_walk_of_the_results(bare_ad: AuditResult) -> None:
+    walked = dataclasses.replace(bare_ad, unknown_verdicts={})  # as from a saved report
+    assert bare_ad.unknown_verdicts  # the audit kept them
+    assert evidence_section(walked) == evidence_section(bare_ad)
