@@ -18,6 +18,7 @@ from tma_audit.audit import run_audit
 from tma_audit.errors import InventoryError
 from tma_audit.inventory import load_inventories, load_inventory
 from tma_audit.inventory.importers.api import ImportOptions, convert_exports, import_files
+from tma_audit.inventory.importers.report import describe_coverage
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import ALL_KINDS, AssetKind, AuditResult, Outcome, Ruleset
 
@@ -268,3 +269,16 @@ def test_companion_may_not_say_partial(tmp_path: Path, lifecycle: Lifecycle) -> 
     with pytest.raises(InventoryError) as error:
         load_inventories(EXPORTS[:1], companion=companion, lifecycle=lifecycle)
     assert error.value.field == "partial"
+
+
+def test_validate_says_what_the_sources_cover(lifecycle: Lifecycle) -> None:
+    exports = [THREE / "ad-computers.csv", THREE / "crowdstrike-hosts.csv"]
+    lines = describe_coverage(import_files(exports, lifecycle).inventory)
+    assert lines[:2] == [
+        "coverage: listed completely: server, desktop, notebook",
+        "  not listed by any source: firewall, router, switch, access-point (rules about a "
+        "missing one: unknown)",
+    ]
+    assert "antivirus (CrowdStrike Falcon (hosts))" in lines[2]
+    native = load_inventory(REPO / "inventories/midsize/inventory.yaml")
+    assert describe_coverage(native) == ["coverage: every kind of asset is listed completely"]

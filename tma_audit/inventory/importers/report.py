@@ -132,6 +132,7 @@ def describe_inventory(inventory: Inventory, lifecycle: Lifecycle) -> list[str]:
             out.append(f"    {no_os:>6,}  no operating system stated")
         for name, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"    {count:>6,}  unrecognised: {name!r}")
+    out.extend(describe_coverage(inventory))
     env = inventory.environment
     if env.stated:
         out.append(
@@ -153,4 +154,25 @@ def describe_inventory(inventory: Inventory, lifecycle: Lifecycle) -> list[str]:
         if present
     ]
     out.append("attestations: " + (", ".join(stated) if stated else "none stated"))
+    return out
+
+
+def describe_coverage(inventory: Inventory) -> list[str]:
+    """Which kinds the sources list completely, and the gaps (docs/inventory.md)."""
+    coverage = inventory.coverage
+    listed = [k.value for k in AssetKind if k in coverage.kinds]
+    gaps = [k.value for k in AssetKind if k not in coverage.kinds]
+    if not gaps:
+        return ["coverage: every kind of asset is listed completely"]
+    out = [
+        "coverage: listed completely: " + (", ".join(listed) or "no kind"),
+        f"  not listed by any source: {', '.join(gaps)} (rules about a missing one: unknown)",
+    ]
+    out.extend(
+        f"  at site {site}: also {', '.join(k.value for k in AssetKind if k in kinds)}"
+        for site, kinds in coverage.site_kinds
+    )
+    facts = [f"{fact} ({', '.join(labels)})" for fact, labels in coverage.facts]
+    if facts:
+        out.append("  facts vouched for: " + "; ".join(facts))
     return out
