@@ -115,7 +115,7 @@ def test_a_firewall_export_brings_the_ms6_verdict_back(
     failed = _audit([*EXPORTS, empty], lifecycle, ruleset, companion=companion)
     assert finding(failed, "MS-6", "Halifax").outcome is Outcome.FAIL
     assert finding(failed, "MS-6", "Halifax").reason == "no firewall listed at site Halifax"
-    assert finding(failed, "SC-1", "Halifax").outcome is Outcome.NOT_APPLICABLE
+    assert finding(failed, "SC-1", "Halifax").reason == "no firewalls at site Halifax"
     listed = tmp_path / "fortimanager-listed.csv"
     listed.write_text(FORTIMANAGER_HALIFAX, encoding="utf-8")
     passed = _audit([*EXPORTS, listed], lifecycle, ruleset, companion=companion)
@@ -282,3 +282,47 @@ def test_validate_says_what_the_sources_cover(lifecycle: Lifecycle) -> None:
     assert "antivirus (CrowdStrike Falcon (hosts))" in lines[2]
     native = load_inventory(REPO / "inventories/midsize/inventory.yaml")
     assert describe_coverage(native) == ["coverage: every kind of asset is listed completely"]
+
+
+def _with_exports(tmp_path: Path, extra: str) -> Path:
+    """The three-source companion naming the exports in assets_from, plus `extra`."""
+    for export in EXPORTS:
+        shutil.copy(export, tmp_path / export.name)
+    text = (THREE / "client.yaml").read_text(encoding="utf-8")
+    names = ", ".join(e.name for e in EXPORTS)
+    path = tmp_path / "inventory.yaml"
+    path.write_text(f"{text}\nassets_from: [{names}]\n{extra}", encoding="utf-8")
+    return path
+
+
+def test_a_listed_firewall_beside_the_exports_brings_the_pass_back(
+    tmp_path: Path, lifecycle: Lifecycle, ruleset: Ruleset
+) -> None:
+    firewall = (
+        "assets:\n"
+        "  - {hostname: CV-FW01, kind: firewall, site: Halifax, form: hardware,\n"
+        "     os: {name: FortiOS, version: '7.4'}, license_expires: 2027-06-30,\n"
+        "     support_expires: 2027-06-30, warranty: {expires: 2027-06-30}}\n"
+    )
+    inventory = load_inventory(_with_exports(tmp_path, firewall), lifecycle=lifecycle)
+    result = run_audit(inventory, ruleset, lifecycle, AUDIT_DATE)
+    assert finding(result, "MS-6", "Halifax").outcome is Outcome.PASS
+    assert finding(result, "SC-1", "CV-FW01").outcome is Outcome.PASS
+    # a listed firewall is judged by itself: the site has nothing more for SC-1
+    site = finding(result, "SC-1", "Halifax")
+    assert site.outcome is Outcome.NOT_APPLICABLE
+    assert site.reason == "firewalls at site Halifax are judged one by one"
+
+
+def test_complete_claim_beside_exports_in_assets_from_must_hold(
+    tmp_path: Path, lifecycle: Lifecycle
+) -> None:
+    path = _with_exports(tmp_path, "complete: [notebook]\n")
+    with pytest.raises(InventoryError) as error:
+        load_inventory(path, lifecycle=lifecycle)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert (error.value.line, error.value.field) == (
+        lines.index("complete: [notebook]") + 1,
+        "complete",
+    )
+    assert "listed more than once in one export" in error.value.message

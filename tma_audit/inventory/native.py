@@ -104,11 +104,13 @@ def load_yaml_inventory(
             exports.append(Path(csv_display) if display is None else csv_path)
         sources.append(csv_display)
     exported = None
+    repeated: list[str] = []
     if exports:
         from tma_audit.inventory.importers.api import import_files
         from tma_audit.lifecycle import load_shipped
 
-        exported = import_files(exports, lifecycle or load_shipped()).inventory
+        imported = import_files(exports, lifecycle or load_shipped())
+        exported, repeated = imported.inventory, imported.merged.repeated
         assets.extend(exported.assets)
     environment = _environment(data.get("environment"), file)
     attestations = _attestations(data.get("attestations"), file)
@@ -122,6 +124,12 @@ def load_yaml_inventory(
             data, file, None if exported is None and not companion else exported_coverage(exported)
         ),
     )
+    if exported is not None:  # the file is the exports' companion: its claims must hold
+        from tma_audit.inventory.importers.convert import check_complete_claims
+
+        claimed = frozenset(AssetKind(k) for k in data.get("complete") or ())
+        line = root.key_lines.get("complete", 1) if root.key_lines else 1
+        check_complete_claims(inventory, claimed, inventory.assets, repeated, file, line)
     check_references(inventory)
     return inventory
 

@@ -7,9 +7,10 @@ that lists firewalls was given (or the inventory is a hand-written, complete one
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 
-from tma_audit.model import AssetKind, Outcome, Site, Verdict
+from tma_audit.model import AssetKind, Inventory, Outcome, Site, Verdict
 from tma_audit.rules.registry import Context
 
 #: per kind: its plural, and the sources that list it
@@ -44,11 +45,31 @@ def coverage_gap(ctx: Context, kinds: Iterable[AssetKind], site: str | None) -> 
 
 
 def site_coverage(site: Site, ctx: Context, kinds: tuple[AssetKind, ...], what: str) -> Verdict:
-    """A per-asset rule's verdict on a site: unknown when no source lists the kinds
-    there, otherwise not applicable (each listed asset is judged by itself)."""
+    """A per-asset rule's verdict on a site: not applicable when assets of the kinds are
+    listed there (each is judged by itself) or a source vouches there are none; unknown,
+    naming the gap, when none is listed and no source lists the kinds."""
+    # as MS-6 counts firewalls: with one site, an asset with no site is at it
+    here = {site.name, None} if len(ctx.inventory.client.sites) <= 1 else {site.name}
+    listed = _kind_sites(ctx.inventory)
+    if any((kind, name) in listed for kind in kinds for name in here):
+        return Verdict(Outcome.NOT_APPLICABLE, f"{what} at site {site.name} are judged one by one")
     gap = coverage_gap(ctx, kinds, site.name)
     if gap is not None:
         return gap
-    return Verdict(
-        Outcome.NOT_APPLICABLE, f"{what} at site {site.name} are judged one by one, as listed"
-    )
+    return Verdict(Outcome.NOT_APPLICABLE, f"no {what} at site {site.name}")
+
+
+#: the last inventory's (kind, site) pairs: every site is judged on the same scan
+_KIND_SITES: list[tuple[Inventory, set[tuple[AssetKind, str | None]]]] = []
+
+
+def _kind_sites(inventory: Inventory) -> set[tuple[AssetKind, str | None]]:
+    """Each (kind, site) with at least one asset (site None: an asset with no site)."""
+    if not _KIND_SITES or _KIND_SITES[0][0] is not inventory:
+        assets = inventory.assets
+        pairs = set(zip(map(_KIND, assets), map(_SITE, assets), strict=True))
+        _KIND_SITES[:] = [(inventory, pairs)]
+    return _KIND_SITES[0][1]
+
+
+_KIND, _SITE = operator.attrgetter("kind"), operator.attrgetter("site")

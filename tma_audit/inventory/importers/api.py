@@ -285,7 +285,8 @@ def with_companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
         )
     companion = load_yaml_inventory(path, companion=True)
     top = root.key_lines.get("complete", 1) if root is not None and root.key_lines else 1
-    check_complete_claims(companion, result.assets, result.merged.repeated, file, top)
+    claimed = companion.coverage.kinds  # a companion covers nothing else by itself
+    check_complete_claims(companion, claimed, result.assets, result.merged.repeated, file, top)
     check_companion_sites(companion, result.assets, file)
     exported = result.inventory.coverage
     coverage = replace(

@@ -200,6 +200,7 @@ def check_companion_sites(companion: Inventory, assets: Sequence[Asset], file: s
 
 def check_complete_claims(
     companion: Inventory,
+    claimed: frozenset[AssetKind],
     assets: Sequence[Asset],
     repeated: Sequence[str],
     file: str,
@@ -208,15 +209,16 @@ def check_complete_claims(
     """A companion's `complete:` claim must hold: every asset of a kind it claims is
     listed once and at a site the companion declares (otherwise exit 2).
 
-    ``repeated``: hosts with more than one record in one export; ``line``: the line of
-    the companion's top-level `complete:`.
+    ``claimed``: the kinds of its top-level `complete:`, on ``line``; the per-site
+    claims are in its coverage. ``repeated``: hosts with more than one record in one
+    export.
     """
     coverage = companion.coverage
     sites = companion.client.sites
     declared = {s.name for s in sites}
     claims: list[tuple[frozenset[AssetKind], str | None, int, str]] = []
-    if coverage.kinds:
-        claims.append((coverage.kinds, None, line, "complete"))
+    if claimed:
+        claims.append((claimed, None, line, "complete"))
     for index, declared_site in enumerate(sites):
         name = declared_site.name
         kinds = frozenset().union(*(k for n, k in coverage.site_kinds if n == name))
