@@ -356,8 +356,6 @@ class Coverage:
     #: facts a source vouches for on the assets it lists ("os", "build", "antivirus" …),
     #: each with the sources that give it: (fact, source labels)
     facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    #: whether a hand-written inventory speaks for everything it does not mark partial
-    native: bool = True
 
     def lists(self, kind: AssetKind, site: str | None = None) -> bool:
         """Whether some source lists every asset of this kind (at this site)."""

@@ -85,6 +85,8 @@ def load_yaml_inventory(
     assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
     exports: list[Path] = []
+    if data.get("assets_from"):  # the importers import this module: load them late
+        from tma_audit.inventory.importers import is_native_csv
     for index, name in enumerate(data.get("assets_from") or ()):
         csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
         if not csv_path.is_file():
@@ -96,8 +98,6 @@ def load_yaml_inventory(
                 field=f"assets_from[{index}]",
             )
         csv_display = str(Path(file).parent / name) if display is None else name
-        from tma_audit.inventory.importers import is_native_csv
-
         if is_native_csv(csv_path):
             assets.extend(load_csv_assets(csv_path, csv_display))
         else:
@@ -120,9 +120,7 @@ def load_yaml_inventory(
         environment=environment,
         attestations=attestations,
         sources=tuple(sources),
-        coverage=declared_coverage(
-            data, file, None if exported is None and not companion else exported_coverage(exported)
-        ),
+        coverage=declared_coverage(data, root.key_lines or {}, file, exported, companion),
     )
     if exported is not None:  # the file is the exports' companion: its claims must hold
         from tma_audit.inventory.importers.convert import check_complete_claims
@@ -134,18 +132,18 @@ def load_yaml_inventory(
     return inventory
 
 
-def exported_coverage(inventory: Inventory | None) -> Coverage:
-    """What exports cover (nothing, for no exports)."""
-    if inventory is None:
-        return Coverage(kinds=frozenset(), native=False)
-    return inventory.coverage
-
-
-def declared_coverage(data: dict[str, Any], file: str, base: Coverage | None) -> Coverage:
+def declared_coverage(
+    data: dict[str, Any],
+    key_lines: dict[str, int],
+    file: str,
+    exported: Inventory | None,
+    companion: bool,
+) -> Coverage:
     """The coverage an inventory declares: `partial:`, `complete:`, per site `complete:`.
 
-    ``base``: what its exports cover (a companion's or an inventory with exports in
-    `assets_from`); None for a hand-written inventory, which covers every kind.
+    A hand-written inventory covers every kind; a companion, or an inventory whose
+    assets come from ``exported`` exports, covers what those list (nothing, for a
+    companion read alone).
     """
     partial = frozenset(AssetKind(k) for k in data.get("partial") or ())
     complete = frozenset(AssetKind(k) for k in data.get("complete") or ())
@@ -154,7 +152,7 @@ def declared_coverage(data: dict[str, Any], file: str, base: Coverage | None) ->
         raise InventoryError(
             f"{', '.join(sorted(both))} is both partial and complete",
             file=file,
-            line=int(data.get("__line__", 1)),
+            line=key_lines.get("partial", 1),
             field="partial",
         )
     sites = tuple(
@@ -162,13 +160,11 @@ def declared_coverage(data: dict[str, Any], file: str, base: Coverage | None) ->
         for site in (data["client"].get("sites") or ())
         if site.get("complete")
     )
-    kinds = base.kinds if base is not None else ALL_KINDS
-    return Coverage(
-        kinds=(kinds | complete) - partial,
-        site_kinds=sites,
-        facts=base.facts if base is not None else (),
-        native=base is None,
-    )
+    if exported is not None:
+        base, facts = exported.coverage.kinds, exported.coverage.facts
+    else:
+        base, facts = (frozenset(), ()) if companion else (ALL_KINDS, ())
+    return Coverage(kinds=(base | complete) - partial, site_kinds=sites, facts=facts)
 
 
 def load_csv_inventory(path: Path, display: str | None = None) -> Inventory:

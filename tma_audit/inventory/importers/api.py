@@ -131,7 +131,6 @@ def coverage_of(batches: Sequence[Batch]) -> Coverage:
     return Coverage(
         kinds=kinds,
         facts=tuple((fact, tuple(labels)) for fact, labels in sorted(facts.items())),
-        native=False,
     )
 
 
