@@ -345,6 +345,129 @@ def test_ms2u_uses_the_client_update_line(audit_doc: AuditDoc) -> None:
     assert finding(audit_doc(doc(current), as_of=D(2026, 9, 1)), "MS-2U", "PC1").outcome == PASS
 
 
+def _updates_and_ms3(audit_doc: AuditDoc, asset: dict[str, Any], as_of: dt.date = TODAY) -> Any:
+    result = audit_doc(doc(asset), as_of=as_of)
+    rule = "MS-1U" if asset["kind"] == "server" else "MS-2U"
+    return finding(result, rule, asset["hostname"]), finding(result, "MS-3", asset["hostname"])
+
+
+W10 = {"genuine": True, "licensed": True}
+
+
+@pytest.mark.parametrize(
+    ("build", "fields", "expected", "needle"),
+    [
+        # an ESU update of February 2026: ESU evidence for MS-3, so an ESU device here
+        ("19045.6937", {}, FAIL, "KB5120249"),
+        ("19045.6937", {"patch": {"last_patched": D(2026, 2, 15)}}, FAIL, "KB5120249"),
+        ("19045.6937", {"esu_enrolled": True}, FAIL, "KB5120249"),
+        # the latest ESU update the data knows; the patch date decides (2026-11-10 due)
+        ("19045.7663", {"patch": {"last_patched": D(2026, 2, 15)}}, FAIL, "2026-11-10"),
+        ("19045.7663", {"patch": {"last_patched": D(2026, 11, 12)}}, PASS, "2026-11-10"),
+        ("19045.7663", {}, UNKNOWN, "cannot show the 2026-11-10 release"),
+    ],
+)
+def test_ms2u_esu_evidence_makes_an_esu_device(
+    audit_doc: AuditDoc, build: str, fields: dict[str, Any], expected: Outcome, needle: str
+) -> None:
+    asset = desktop(os=os_("Windows 10 Pro", build), **W10, **fields)
+    updates, ms3 = _updates_and_ms3(audit_doc, asset)
+    assert ms3.outcome == PASS, ms3.reason  # MS-3 counts the evidence as ESU
+    assert updates.outcome == expected, updates.reason
+    assert needle in updates.reason
+    assert ("esu_evidence", dict(ms3.evidence)["esu_evidence"]) in updates.evidence
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"patch": {"last_patched": D(2025, 10, 20)}}],
+)
+def test_ms2u_windows_10_22h2_without_esu_evidence_at_last_free_update_passes(
+    audit_doc: AuditDoc, fields: dict[str, Any]
+) -> None:
+    # Decided (issue 10): it holds every update it can get; the missing ESU updates are
+    # MS-3/SC-7's finding (a client purchase), not MS-2U's.
+    asset = desktop(os=os_("Windows 10 Pro", "19045.6456"), **W10, **fields)
+    updates, ms3 = _updates_and_ms3(audit_doc, asset)
+    assert updates.outcome == PASS, updates.reason
+    assert "esu_evidence" not in dict(updates.evidence)
+    assert ms3.outcome == FAIL
+    assert "no evidence of ESU enrolment" in ms3.reason
+
+
+@pytest.mark.parametrize(
+    ("asset", "as_of", "expected", "needle"),
+    [
+        # LTSC/LTSB lines have no ESU: due every update to their own end of support
+        (
+            desktop(os=os_("Windows 10 Enterprise LTSC 2021", "19044.6937"), **W10),
+            TODAY,
+            FAIL,
+            "KB5120249",
+        ),
+        (
+            desktop(
+                os=os_("Windows 10 Enterprise LTSC 2021", "19044.7663"),
+                **W10,
+                patch={"last_patched": D(2026, 11, 12)},
+            ),
+            TODAY,
+            PASS,
+            "2026-11-10",
+        ),
+        (  # LTSB 2016 ended 2026-10-13 and the data knows no ESU for it: flag or not
+            desktop(
+                os=os_("Windows 10 Enterprise LTSB 2016", "14393.9418"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2026, 10, 20)},
+            ),
+            TODAY,
+            PASS,
+            "2026-10-13",
+        ),
+        (  # Server 2012 R2 with ESU: due the last ESU update (2026-10-13)
+            server(
+                os=os_("Windows Server 2012 R2 Standard", "9600.22000"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2026, 10, 1)},
+            ),
+            TODAY,
+            FAIL,
+            "2026-10-13",
+        ),
+        (  # Server 2016 after its end of support: without ESU evidence only the last update
+            server(
+                os=os_("Windows Server 2016 Standard", "14393.9418"),
+                **W10,
+                patch={"last_patched": D(2027, 1, 20)},
+            ),
+            D(2027, 3, 1),
+            PASS,
+            "2027-01-12",
+        ),
+        (  # … with ESU evidence every ESU update (February 2027's is due)
+            server(
+                os=os_("Windows Server 2016 Standard", "14393.9418"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2027, 1, 20)},
+            ),
+            D(2027, 3, 1),
+            FAIL,
+            "2027-02-09",
+        ),
+    ],
+)
+def test_ms1u_ms2u_esu_and_ltsc_lines(
+    audit_doc: AuditDoc, asset: dict[str, Any], as_of: dt.date, expected: Outcome, needle: str
+) -> None:
+    updates, _ = _updates_and_ms3(audit_doc, asset, as_of)
+    assert updates.outcome == expected, updates.reason
+    assert needle in updates.reason
+
+
 # --- MS-4 ---------------------------------------------------------------------------
 
 GOOD_AV = {

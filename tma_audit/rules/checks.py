@@ -246,12 +246,16 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
         return Verdict(UNKNOWN, f"operating system {asset.os.name!r} is not recognisable")
     # an update is due once it is more than `grace` days old
     cutoff = ctx.as_of - dt.timedelta(days=grace + 1)
-    # a release past its (extended) support gets no more updates: its last one is due
-    final = _last_update_day(asset, rec)
+    # a release past its (extended) support gets no more updates: its last one is due.
+    # A device with ESU evidence (as MS-3 counts it) is due every ESU update.
+    esu = _esu_evidence(asset, rec)
+    final = _last_update_day(rec, esu is not None)
     if final is not None and final < cutoff:
         cutoff = final
     due_tuesday = latest_patch_tuesday(cutoff)
     evidence: list[tuple[str, str]] = []
+    if esu is not None and rec.release is not None and rec.release.esu_end is not None:
+        evidence.append(("esu_evidence", esu))
     missing = asset.missing_critical_updates
     if missing is not None:
         evidence.append(("missing_critical_updates", str(missing)))
@@ -326,14 +330,30 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     return Verdict(UNKNOWN, "no build revision, patch date or patch scan given", tuple(evidence))
 
 
-def _last_update_day(asset: Asset, rec: OsRecognition) -> dt.date | None:
-    """The last day the release got security updates (ESU counts only when enrolled)."""
+def _last_update_day(rec: OsRecognition, esu: bool) -> dt.date | None:
+    """The last day the release got security updates (ESU counts only with evidence)."""
     release = rec.release
     if release is None:
         return None
-    if asset.esu_enrolled and release.esu_end is not None:
+    if esu and release.esu_end is not None:
         return release.esu_end
     return release.support_end
+
+
+def _esu_evidence(asset: Asset, rec: OsRecognition) -> str | None:
+    """What shows the device gets Extended Security Updates, or None.
+
+    One definition for MS-3/SC-7 (support) and MS-1U/MS-2U (which updates are due): the
+    ESU flag, or a build revision newer than the release's last free update.
+    """
+    if asset.esu_enrolled:
+        return "ESU enrolment stated"
+    release = rec.release
+    revision = asset.os.revision if asset.os is not None else None
+    last_free = release.last_free_revision if release is not None else None
+    if last_free is not None and revision is not None and revision > last_free:
+        return f"revision {revision} is newer than the last free update ({last_free})"
+    return None
 
 
 # --- MS-3 / SC-7: genuine, licensed, vendor-supported ---------------------------------
@@ -375,20 +395,10 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
         note = f" ({rec.note})" if rec.note else ""
         unknowns.append(f"lifecycle of {what} not known{note}")
     else:
-        esu = bool(asset.esu_enrolled)
-        revision = asset.os.revision
-        last_free = rec.release.last_free_revision
-        if not esu and last_free is not None and revision is not None and revision > last_free:
-            esu = True
-            evidence.append(
-                (
-                    "esu_evidence",
-                    f"revision {revision} is newer than the last free update ({last_free})",
-                )
-            )
-        elif asset.esu_enrolled:
-            evidence.append(("esu_evidence", "ESU enrolment stated"))
-        status = ctx.lifecycle.support_status(rec.release, ctx.as_of, esu)
+        esu = _esu_evidence(asset, rec)
+        if esu is not None:
+            evidence.append(("esu_evidence", esu))
+        status = ctx.lifecycle.support_status(rec.release, ctx.as_of, esu is not None)
         evidence.append(("lifecycle", rec.release.label))
         if status.until:
             evidence.append(("support_until", _iso(status.until)))
