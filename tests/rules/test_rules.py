@@ -351,7 +351,7 @@ def _updates_and_ms3(audit_doc: AuditDoc, asset: dict[str, Any], as_of: dt.date 
     return finding(result, rule, asset["hostname"]), finding(result, "MS-3", asset["hostname"])
 
 
-W10 = {"genuine": True, "licensed": True}
+W10: dict[str, Any] = {"genuine": True, "licensed": True}
 
 
 @pytest.mark.parametrize(
@@ -645,6 +645,50 @@ def test_sc1_firewall_contracts(
     assert finding(audit_doc(doc(fw)), "SC-1", "FW1").outcome == expected
 
 
+@pytest.mark.parametrize(
+    ("fields", "needle", "further"),
+    [
+        # no licence held: a fail, as MS-6 says; the missing dates are further unknowns
+        (
+            {"licensed": False},
+            "FW1: not licensed",
+            "unknown: no manufacturer support or warranty date given",
+        ),
+        ({"licensed": False, "support_expires": D(2027, 1, 1)}, "FW1: not licensed", "warranty"),
+        (
+            {
+                "licensed": False,
+                "support_expires": D(2027, 1, 1),
+                "warranty": FORTIGATE["warranty"],
+            },
+            "FW1: not licensed",
+            "",
+        ),
+        (
+            {"license_expires": D(2026, 1, 1)},
+            "licence expired 2026-01-01",
+            "unknown: no manufacturer support or warranty date given",
+        ),
+    ],
+)
+def test_sc1_recorded_fail_fails_and_lists_missing_dates(
+    audit_doc: AuditDoc, fields: dict[str, Any], needle: str, further: str
+) -> None:
+    fw = {"hostname": "FW1", "kind": "firewall", "site": "HQ", "form": "hardware", **fields}
+    result = audit_doc(doc(fw))
+    found = finding(result, "SC-1", "FW1")
+    assert found.outcome == FAIL, found.reason
+    assert needle in found.reason
+    assert further in found.reason
+    if further:
+        assert "unknown" in dict(found.evidence)
+    else:
+        assert "unknown" not in found.reason
+    if fields.get("licensed") is False:
+        assert ("licensed", "false") in found.evidence
+        assert finding(result, "MS-6", "HQ").outcome == FAIL
+
+
 # --- SC-2 ------------------------------------------------------------------------------
 
 
@@ -679,6 +723,33 @@ def test_sc2_network_warranty(
     audit_doc: AuditDoc, device: dict[str, Any], expected: Outcome
 ) -> None:
     assert finding(audit_doc(doc(device)), "SC-2", "SW1").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("device", "needle"),
+    [
+        (switch("access", "none", None), "none warranty is below the 8x5-nbd an access device"),
+        (switch("access", "8x5-2bd", None), "8x5-2bd warranty is below the 8x5-nbd"),
+        (switch("core", "8x5-nbd", None), "8x5-nbd warranty is below the 24x7 a core device"),
+    ],
+)
+def test_sc2_level_below_the_role_fails_without_an_end_date(
+    audit_doc: AuditDoc, device: dict[str, Any], needle: str
+) -> None:
+    found = finding(audit_doc(doc(device)), "SC-2", "SW1")
+    assert found.outcome == FAIL, found.reason
+    assert needle in found.reason
+    # the missing end date is a second, unknown reason
+    assert "unknown: warranty expiry not stated" in found.reason
+    assert dict(found.evidence)["unknown"] == "warranty expiry not stated"
+
+
+def test_sc2_expired_and_below_the_role_gives_both_reasons(audit_doc: AuditDoc) -> None:
+    found = finding(audit_doc(doc(switch("core", "8x5-nbd", D(2025, 1, 1)))), "SC-2", "SW1")
+    assert found.outcome == FAIL
+    assert "warranty expired 2025-01-01" in found.reason
+    assert "below the 24x7" in found.reason
+    assert "unknown" not in found.reason
 
 
 # --- SC-3, SC-4, SC-9 -----------------------------------------------------------------------

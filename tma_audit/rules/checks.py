@@ -91,13 +91,12 @@ class _Dates:
                 self.warnings.append(warning)
 
     def verdict(self) -> Verdict:
+        """FAIL on anything expired (or a recorded fact that fails), naming the missing
+        dates as further, unknown reasons; UNKNOWN on missing dates; else PASS."""
         evidence = tuple(self.evidence)
-        if self.expired:
-            return Verdict(FAIL, f"{self.subject}: " + "; ".join(self.expired), evidence)
-        if self.missing:
-            return Verdict(
-                UNKNOWN, f"{self.subject}: no {' or '.join(self.missing)} date given", evidence
-            )
+        if self.expired or self.missing:
+            missing = [f"no {' or '.join(self.missing)} date given"] if self.missing else []
+            return _fail_or_unknown(self.expired, missing, self.evidence, self.subject)
         return Verdict(
             PASS,
             f"{self.subject}: " + "; ".join(self.current),
@@ -752,7 +751,12 @@ def firewall_contracts(fw: Asset, ctx: Context) -> Verdict:
     required = set(ctx.params["require"])
     dates = _Dates(ctx, fw.hostname)
     if "license" in required:
-        dates.judge("licence", _licence_date(fw))
+        licence = _licence_date(fw)
+        if fw.licensed is False:
+            dates.expired.append("not licensed")  # no licence held: a fail whatever the date
+            dates.evidence.append(("licensed", "false"))
+        if licence is not None or fw.licensed is not False:
+            dates.judge("licence", licence)
     if "support" in required:
         dates.judge("manufacturer support", fw.support_expires)
     if "warranty" in required and fw.form not in (FormFactor.VIRTUAL, FormFactor.SOFTWARE):
@@ -789,59 +793,70 @@ def network_warranty(device: Asset, ctx: Context) -> Verdict:
     """Router and switch warranty is current at the level the device's role needs."""
     levels: dict[str, str] = dict(ctx.params["levels_by_role"])
     evidence: list[tuple[str, str]] = []
-    if device.warranty_expires is None:
-        return Verdict(UNKNOWN, "warranty expiry not stated")
-    evidence.append(("warranty_expires", _iso(device.warranty_expires)))
-    if device.warranty_expires < ctx.as_of:
-        return Verdict(FAIL, f"warranty expired {_iso(device.warranty_expires)}", tuple(evidence))
-    level = device.warranty_level
+    fails: list[str] = []
+    unknowns: list[str] = []
+    current: list[str] = []
+    expires, level, role = device.warranty_expires, device.warranty_level, device.role
+    # the level first: a level below the role's need fails whatever the date says
     if level is None:
-        return Verdict(
-            UNKNOWN,
-            f"warranty current to {_iso(device.warranty_expires)} but its level is not stated",
-            tuple(evidence),
-        )
-    evidence.append(("warranty_level", level))
-    have = WARRANTY_RANK.get(level, 0)
-    top_need = max(WARRANTY_RANK.get(v, 0) for v in levels.values()) if levels else 0
-    warning = _ahead("warranty", device.warranty_expires, ctx)
-    if device.role is None:
-        if have >= top_need:
-            return Verdict(
-                PASS,
-                f"{level} warranty current to "
-                f"{_iso(device.warranty_expires)} (meets every role's level)",
-                tuple(evidence),
-                warning,
+        unknowns.append("warranty level not stated")
+    else:
+        evidence.append(("warranty_level", level))
+        have = WARRANTY_RANK.get(level, 0)
+        need = levels.get(role.value) if role is not None else None
+        if role is None:
+            top_need = max((WARRANTY_RANK.get(v, 0) for v in levels.values()), default=0)
+            if have >= top_need:
+                current.append("meets every role's level")
+            else:
+                unknowns.append("the device's role (core/edge/access) not stated")
+        elif need is not None and have < WARRANTY_RANK.get(need, 0):
+            fails.append(
+                f"{level} warranty is below the {need} {_article(role.value)} "
+                f"{role.value} device needs"
             )
-        return Verdict(
-            UNKNOWN,
-            f"{level} warranty current to {_iso(device.warranty_expires)},"
-            " but the device's role (core/edge/access) is not stated",
-            tuple(evidence),
-        )
-    need = levels.get(device.role.value)
-    if need is None:
-        return Verdict(
-            PASS,
-            f"{level} warranty current to {_iso(device.warranty_expires)}",
-            tuple(evidence),
-            warning,
-        )
-    if have < WARRANTY_RANK.get(need, 0):
-        return Verdict(
-            FAIL,
-            f"{level} warranty is below the {need} {_article(device.role.value)} "
-            f"{device.role.value} device needs",
-            tuple(evidence),
-        )
+        elif need is not None:
+            current.append(f"{_article(role.value)} {role.value} device needs {need}")
+    warning = None
+    if expires is None:
+        unknowns.insert(0, "warranty expiry not stated")
+    else:
+        evidence.insert(0, ("warranty_expires", _iso(expires)))
+        if expires < ctx.as_of:
+            fails.insert(0, f"warranty expired {_iso(expires)}")
+        else:
+            warning = _ahead("warranty", expires, ctx)
+    if not fails and unknowns and expires is not None:
+        held = f"{level} warranty" if level else "warranty"
+        unknowns[0] = f"{held} current to {_iso(expires)}, but {unknowns[0]}"
+    if fails or unknowns:
+        return _fail_or_unknown(fails, unknowns, evidence)
+    assert level is not None and expires is not None
+    detail = f" ({current[0]})" if current else ""
     return Verdict(
         PASS,
-        f"{level} warranty current to {_iso(device.warranty_expires)} "
-        f"({_article(device.role.value)} {device.role.value} device needs {need})",
+        f"{level} warranty current to {_iso(expires)}{detail}",
         tuple(evidence),
         warning,
     )
+
+
+def _fail_or_unknown(
+    fails: list[str], unknowns: list[str], evidence: list[tuple[str, str]], subject: str = ""
+) -> Verdict:
+    """FAIL on any recorded fact that fails, listing what is missing as further, unknown
+    reasons; UNKNOWN when nothing fails but something is missing."""
+    prefix = f"{subject}: " if subject else ""
+    if fails:
+        if not unknowns:
+            return Verdict(FAIL, prefix + "; ".join(fails), tuple(evidence))
+        further = "; ".join(unknowns)
+        return Verdict(
+            FAIL,
+            f"{prefix}{'; '.join(fails)}; unknown: {further}",
+            (*evidence, ("unknown", further)),
+        )
+    return Verdict(UNKNOWN, prefix + "; ".join(unknowns), tuple(evidence))
 
 
 def _article(word: str) -> str:
