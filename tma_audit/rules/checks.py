@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -510,6 +511,93 @@ def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
     if isinstance(subject, Asset):
         return _device_antivirus(subject, ctx)
+    # the environment: its own products, and the devices' coverage counted
+    return _with_coverage(_antivirus_solution(ctx), _device_coverage(ctx))
+
+
+#: The devices MS-4's clause names: "all Servers, Desktops, Notebooks/Laptops".
+_PROTECTED_KINDS = frozenset({AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK})
+
+
+@dataclass(frozen=True, slots=True)
+class _Coverage:
+    """How the devices' own MS-4 verdicts come out, counted."""
+
+    devices: int = 0
+    unprotected: int = 0
+    stale: int = 0
+    not_stated: int = 0
+
+    def fails(self) -> list[str]:
+        noun = "device" if self.devices == 1 else "devices"
+        parts: list[str] = []
+        if self.unprotected:
+            parts.append(f"{self.unprotected} of {self.devices} {noun} unprotected")
+        if self.stale:
+            whose = "" if parts else f" of {self.devices} {noun}"
+            parts.append(f"{self.stale}{whose} with stale definitions")
+        return [", ".join(parts) + ": see those devices"] if parts else []
+
+    def unknowns(self) -> list[str]:
+        if not self.not_stated:
+            return []
+        noun = "device" if self.devices == 1 else "devices"
+        return [
+            f"antivirus coverage of {self.not_stated} of {self.devices} {noun} "
+            "not stated: see those devices"
+        ]
+
+    def evidence(self) -> tuple[tuple[str, str], ...]:
+        counts = (
+            ("devices", self.devices),
+            ("devices_unprotected", self.unprotected),
+            ("devices_stale_definitions", self.stale),
+            ("devices_coverage_not_stated", self.not_stated),
+        )
+        return tuple((key, str(n)) for key, n in counts if n or key == "devices")
+
+
+def _device_coverage(ctx: Context) -> _Coverage:
+    """Each server, desktop and notebook judged as MS-4 judges it one by one, counted.
+
+    Devices with the same antivirus evidence share a verdict: each distinct one is
+    judged once (a 35,000-device export has a handful)."""
+    devices = [a for a in ctx.inventory.assets if a.kind in _PROTECTED_KINDS]
+    keys = Counter(map(_antivirus_key, devices))
+    one_each = dict(zip(map(_antivirus_key, devices), devices, strict=True))
+    unprotected = stale = not_stated = 0
+    for key, n in keys.items():
+        asset = one_each[key]
+        outcome = _device_antivirus(asset, ctx).outcome
+        if outcome is UNKNOWN:
+            not_stated += n
+        elif outcome is FAIL and _unprotected(asset.antivirus):
+            unprotected += n
+        elif outcome is FAIL:
+            stale += n
+    return _Coverage(len(devices), unprotected, stale, not_stated)
+
+
+def _with_coverage(own: Verdict, coverage: _Coverage) -> Verdict:
+    """The environment's verdict: its own (the products) and the devices' coverage.
+
+    A device unprotected or with stale definitions fails the environment too; a device
+    whose coverage is not stated makes it unknown. The devices' findings carry that
+    work, so `own_outcome` keeps the products' outcome for the plan and the score.
+    """
+    cover_fails, cover_unknowns = coverage.fails(), coverage.unknowns()
+    if not cover_fails and not cover_unknowns:
+        return own
+    fails = ([own.reason] if own.outcome is FAIL else []) + cover_fails
+    unknowns = ([own.reason] if own.outcome is UNKNOWN else []) + cover_unknowns
+    combined = _fail_or_unknown(fails, unknowns, [*own.evidence, *coverage.evidence()])
+    if combined.outcome is own.outcome:
+        return combined
+    return Verdict(combined.outcome, combined.reason, combined.evidence, own_outcome=own.outcome)
+
+
+def _antivirus_solution(ctx: Context) -> Verdict:
+    """The environment's antivirus products: licensed, supported, managed, e-mail."""
     env = ctx.inventory.environment
     if not env.stated:
         return Verdict(UNKNOWN, "the inventory states no environment products (antivirus)")
@@ -579,7 +667,7 @@ def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
     agent = asset.antivirus
     if agent is None:
         return Verdict(UNKNOWN, "antivirus coverage not stated")
-    if agent.strip().lower() in ("none", "no", "-", "n/a", "missing"):
+    if _unprotected(agent):
         return Verdict(FAIL, "no antivirus agent: the device is unprotected", (("agent", agent),))
     evidence: tuple[tuple[str, str], ...] = (("agent", agent),)
     if asset.av_definitions is None:
@@ -594,6 +682,11 @@ def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
             evidence,
         )
     return Verdict(PASS, f"{agent}: definitions from {_iso(asset.av_definitions)}", evidence)
+
+
+def _unprotected(agent: str | None) -> bool:
+    """The agent field says there is none."""
+    return agent is not None and agent.strip().lower() in ("none", "no", "-", "n/a", "missing")
 
 
 # --- MS-5 / SC-6: backup -------------------------------------------------------------
