@@ -228,7 +228,8 @@ class Score:
 
     The weight is the rule's impact (low 1, medium 2, high 3). Unknowns count as not
     passing (evidence is missing, never a pass); waived items too (a waiver accepts a
-    risk, it does not meet the requirement); not-applicable outcomes do not count.
+    risk, it does not meet the requirement); not-applicable outcomes do not count. A
+    finding that restates others counts by its own outcome (`counted_outcome`).
     No counted outcome at all gives no score (None).
     """
 
