@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from tma_audit.lifecycle import OsFamily, OsRecognition, SupportStatus, windows_generation_at_least
 from tma_audit.lifecycle.staleness import latest_patch_tuesday
@@ -517,6 +518,7 @@ def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
 
 #: The devices MS-4's clause names: "all Servers, Desktops, Notebooks/Laptops".
 _PROTECTED_KINDS = frozenset({AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK})
+_kind = asset_key("kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,11 +564,12 @@ def _device_coverage(ctx: Context) -> _Coverage:
 
     Devices with the same antivirus evidence share a verdict: each distinct one is
     judged once (a 35,000-device export has a handful)."""
-    devices = [a for a in ctx.inventory.assets if a.kind in _PROTECTED_KINDS]
-    keys = Counter(map(_antivirus_key, devices))
-    one_each = dict(zip(map(_antivirus_key, devices), devices, strict=True))
+    assets = ctx.inventory.assets
+    devices = list(compress(assets, map(_PROTECTED_KINDS.__contains__, map(_kind, assets))))
+    keys = list(map(_antivirus_key, devices))
+    one_each = dict(zip(keys, devices, strict=True))
     unprotected = stale = not_stated = 0
-    for key, n in keys.items():
+    for key, n in Counter(keys).items():
         asset = one_each[key]
         outcome = _device_antivirus(asset, ctx).outcome
         if outcome is UNKNOWN:
