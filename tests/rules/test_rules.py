@@ -817,6 +817,7 @@ def test_sc2_network_warranty(
         (switch("access", "none", None), "none warranty is below the 8x5-nbd an access device"),
         (switch("access", "8x5-2bd", None), "8x5-2bd warranty is below the 8x5-nbd"),
         (switch("core", "8x5-nbd", None), "8x5-nbd warranty is below the 24x7 a core device"),
+        (switch(None, "8x5-2bd", None), "8x5-2bd warranty is below the 8x5-nbd every role"),
     ],
 )
 def test_sc2_level_below_the_role_fails_without_an_end_date(

@@ -901,9 +901,11 @@ def network_warranty(device: Asset, ctx: Context) -> Verdict:
         have = WARRANTY_RANK.get(level, 0)
         need = levels.get(role.value) if role is not None else None
         if role is None:
-            top_need = max((WARRANTY_RANK.get(v, 0) for v in levels.values()), default=0)
-            if have >= top_need:
+            needs = sorted(levels.values(), key=lambda v: WARRANTY_RANK.get(v, 0))
+            if not needs or have >= WARRANTY_RANK.get(needs[-1], 0):
                 current.append("meets every role's level")
+            elif have < WARRANTY_RANK.get(needs[0], 0):
+                fails.append(f"{level} warranty is below the {needs[0]} every role needs")
             else:
                 unknowns.append("the device's role (core/edge/access) not stated")
         elif need is not None and have < WARRANTY_RANK.get(need, 0):
