@@ -396,7 +396,6 @@ class Analysis:
         self.result = result
         triager = Triager(result)
         self.rules: dict[str, Rule] = triager.rules
-        #: per (rule, urgency): the shared triage
         #: per (rule, urgency, restates only?): the shared triage
         self.triage: dict[tuple[str, Urgency, bool], Triage] = triager.cache
         weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
