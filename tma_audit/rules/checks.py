@@ -512,7 +512,8 @@ def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
     if isinstance(subject, Asset):
         return _device_antivirus(subject, ctx)
-    # the environment: its own products, and the devices' coverage counted
+    # the environment: its own products, and the devices' coverage counted. (A guard
+    # that makes it unknown when no source can see antivirus belongs before this line.)
     return _with_coverage(_antivirus_solution(ctx), _device_coverage(ctx))
 
 
