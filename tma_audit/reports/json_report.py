@@ -26,7 +26,7 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
-FORMAT_VERSION = "1.1"
+FORMAT_VERSION = "1.2"
 
 
 def render_json(result: AuditResult, options: RenderOptions) -> str:
@@ -113,8 +113,9 @@ def _outcome_json(
     evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
     warning = f', "warning": {encode(v.warning)}' if v.warning else ""
     level = f'"priority": {priority}, ' if priority is not None else ""
+    own = f'"own_outcome": "{v.own_outcome.value}", ' if v.own_outcome is not None else ""
     return (
-        f'{{{evidence}"outcome": "{v.outcome.value}", {level}"reason": {encode(v.reason)}, '
+        f'{{{evidence}"outcome": "{v.outcome.value}", {own}{level}"reason": {encode(v.reason)}, '
         f'"rule": {encode(rule_id)}{warning}}}'
     )
 
