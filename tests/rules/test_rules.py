@@ -501,6 +501,25 @@ GOOD_AV = {
             PASS,
             "",
         ),
+        # separate e-mail protection with a missing date may be current: unknown, not fail
+        (
+            {
+                "antivirus": [{**GOOD_AV, "protects_email": False}],
+                "email_protection": [{"product": "Mimecast", "license_expires": D(2027, 1, 1)}],
+            },
+            UNKNOWN,
+            "Mimecast: no vendor support date given",
+        ),
+        (
+            {
+                "antivirus": [{**GOOD_AV, "protects_email": False}],
+                "email_protection": [
+                    {"product": "Mimecast", "license_expires": D(2026, 1, 1)},
+                ],
+            },
+            FAIL,
+            "Mimecast: licence expired 2026-01-01",
+        ),
         ({"antivirus": [{**GOOD_AV, "centrally_managed": False}]}, FAIL, "centrally"),
         ({"antivirus": [{"product": "Some AV"}]}, UNKNOWN, "no licence date"),
         (None, UNKNOWN, "states no environment"),

@@ -630,7 +630,9 @@ def _antivirus_product(product: AntivirusProduct, ctx: Context) -> Verdict:
             pass
         elif email is not None and email.outcome == FAIL:
             fails.append(email.reason)
-        elif product.protects_email is False and email is None:
+        elif email is not None:
+            unknowns.append(email.reason)  # dates missing: it may be current
+        elif product.protects_email is False:
             fails.append(
                 f"e-mail is not protected ({label} does not protect e-mail and no "
                 "separate e-mail protection is listed)"
@@ -655,6 +657,7 @@ def _email_protection(ctx: Context) -> Verdict | None:
     if not products:
         return None
     reasons: list[str] = []
+    outcome = FAIL
     for product in products:
         dates = _Dates(ctx, product.product)
         dates.judge("licence", product.license_expires)
@@ -662,8 +665,10 @@ def _email_protection(ctx: Context) -> Verdict | None:
         verdict = dates.verdict()
         if verdict.outcome == PASS:
             return verdict
+        if verdict.outcome == UNKNOWN:
+            outcome = UNKNOWN  # a product whose dates are missing may be current
         reasons.append(verdict.reason)
-    return Verdict(FAIL, "e-mail protection: " + "; ".join(reasons))
+    return Verdict(outcome, "e-mail protection: " + "; ".join(reasons))
 
 
 def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
