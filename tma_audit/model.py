@@ -469,6 +469,12 @@ class Verdict:
     evidence: tuple[tuple[str, str], ...] = ()
     #: A look-ahead note on a passing item ("support ends 2027-01-12 (in 47 days)").
     warning: str | None = None
+    #: When the outcome also restates findings on other subjects (MS-4 for the
+    #: environment fails while a device is unprotected), the outcome of this subject's
+    #: own evidence. The remediation plan and the score count this one: the other
+    #: subjects' findings carry their work, so it is counted once. None: the outcome is
+    #: all the subject's own.
+    own_outcome: Outcome | None = None
 
 
 class Finding(NamedTuple):

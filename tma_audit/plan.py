@@ -21,6 +21,11 @@ reads the clock (due dates count from the audit date) and nothing does I/O.
   one per priority, rule, site and kind (a fix, or evidence to collect for unknowns),
   due by the priority's resolution target counted in business days from the audit date.
 - **The score** is the impact-weighted share of passes (see `score`).
+- **Counted once.** A finding that restates findings on other subjects (MS-4 for the
+  environment fails while a device is unprotected) is counted by its own evidence
+  (`Verdict.own_outcome`): the plan gives it work only for what is wrong with the
+  subject itself (the antivirus product), and the score counts that outcome. The
+  devices' findings carry the devices' work.
 """
 
 from __future__ import annotations
@@ -74,6 +79,21 @@ URGENCY_BY_SUBJECT: dict[SubjectType, Urgency] = {
     SubjectType.ANTIVIRUS: Urgency.HIGH,  # company-wide products
     SubjectType.BACKUP: Urgency.HIGH,
 }
+
+
+def restates_only(verdict: Verdict) -> bool:
+    """A finding whose own evidence passes: it only restates findings on other subjects
+    (MS-4 for the environment while a device is unprotected), which carry the work."""
+    return verdict.own_outcome is Outcome.PASS and verdict.outcome.is_finding
+
+
+def urgency_of(subject_type: SubjectType, verdict: Verdict) -> Urgency:
+    """A finding's urgency: its scope. A finding that only restates device findings has
+    theirs (one device: low)."""
+    if restates_only(verdict):
+        return URGENCY_BY_SUBJECT[SubjectType.ASSET]
+    return URGENCY_BY_SUBJECT[subject_type]
+
 
 #: Hours in the Standard SLA's business day ("Standard SLA (8 Hours/Day)").
 SLA_HOURS_PER_DAY = 8
@@ -172,6 +192,8 @@ class Triage:
     purchase: bool
     effort_hours: float
     due: dt.date
+    #: the findings only restate others (see `restates_only`): no effort of their own
+    restates: bool = False
 
     @property
     def payer_text(self) -> str:
@@ -206,7 +228,8 @@ class Score:
 
     The weight is the rule's impact (low 1, medium 2, high 3). Unknowns count as not
     passing (evidence is missing, never a pass); waived items too (a waiver accepts a
-    risk, it does not meet the requirement); not-applicable outcomes do not count.
+    risk, it does not meet the requirement); not-applicable outcomes do not count. A
+    finding that restates others counts by its own outcome (`counted_outcome`).
     No counted outcome at all gives no score (None).
     """
 
@@ -225,6 +248,12 @@ class Score:
     def text(self) -> str:
         value = self.value
         return "n/a" if value is None else f"{value:.1f}%"
+
+
+def counted_outcome(verdict: Verdict) -> Outcome:
+    """The outcome the plan and the score count: the subject's own (see `own_outcome`)."""
+    own = verdict.own_outcome
+    return verdict.outcome if own is None else own
 
 
 # --- plan --------------------------------------------------------------------
@@ -311,10 +340,10 @@ class Triager:
     def __init__(self, result: AuditResult) -> None:
         self.as_of = result.as_of
         self.rules = {rule.id: rule for rule in result.ruleset.rules}
-        self.cache: dict[tuple[str, Urgency], Triage] = {}
+        self.cache: dict[tuple[str, Urgency, bool], Triage] = {}
 
-    def __call__(self, rule_id: str, urgency: Urgency) -> Triage:
-        key = (rule_id, urgency)
+    def __call__(self, rule_id: str, urgency: Urgency, restates: bool = False) -> Triage:
+        key = (rule_id, urgency, restates)
         triage = self.cache.get(key)
         if triage is None:
             rule = self.rules[rule_id]
@@ -326,8 +355,9 @@ class Triager:
                 priority=priority,
                 payer=payer_of(rule),
                 purchase=needs_purchase(rule),
-                effort_hours=float(rule.remediation.effort_hours),
+                effort_hours=0.0 if restates else float(rule.remediation.effort_hours),
                 due=due_date(self.as_of, priority),
+                restates=restates,
             )
         return triage
 
@@ -339,12 +369,13 @@ class _Tally:
     seen: bool = False
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
 
-    def add(self, outcome: Outcome, weight: int, count: int) -> None:
+    def add(self, outcome: Outcome, weight: int, count: int, scored: Outcome) -> None:
+        """`count` outcomes; the score counts them as `scored` (see `counted_outcome`)."""
         self.seen = True
         self.counts[outcome] += count
-        if outcome is not Outcome.NOT_APPLICABLE:
+        if scored is not Outcome.NOT_APPLICABLE:
             self.total += weight * count
-            if outcome is Outcome.PASS:
+            if scored is Outcome.PASS:
                 self.passed += weight * count
 
     def score(self, scope: str) -> Score:
@@ -365,8 +396,8 @@ class Analysis:
         self.result = result
         triager = Triager(result)
         self.rules: dict[str, Rule] = triager.rules
-        #: per (rule, urgency): the shared triage
-        self.triage: dict[tuple[str, Urgency], Triage] = triager.cache
+        #: per (rule, urgency, restates only?): the shared triage
+        self.triage: dict[tuple[str, Urgency, bool], Triage] = triager.cache
         weights = {rule_id: IMPACT_WEIGHT[rule.impact] for rule_id, rule in self.rules.items()}
         # How often each (rule, outcome) occurs per site and subject type. Subjects of
         # one place and kind share their rule list, so each rule's column of verdicts
@@ -381,38 +412,42 @@ class Analysis:
                 rule_lists[id(rule_ids)] = rule_ids
             else:
                 group.append(verdicts)
-        per_place: dict[tuple[str | None, SubjectType], dict[tuple[str, Outcome], int]] = {}
+        # (rule, outcome, the outcome the plan and score count, urgency) -> how often
+        per_place: dict[
+            tuple[str | None, SubjectType], dict[tuple[str, Outcome, Outcome, Urgency], int]
+        ] = {}
         for (site_name, subject_type, rules_id), rows in groups.items():
             counted = per_place.setdefault((site_name, subject_type), {})
             for position, rule_id in enumerate(rule_lists[rules_id]):
                 for verdict, n in Counter(map(operator.itemgetter(position), rows)).items():
-                    pair = (rule_id, verdict.outcome)
-                    counted[pair] = counted.get(pair, 0) + n
+                    urgency = urgency_of(subject_type, verdict)
+                    four = (rule_id, verdict.outcome, counted_outcome(verdict), urgency)
+                    counted[four] = counted.get(four, 0) + n
         client = _Tally()
         sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
         # (triage, evidence needed?, site) -> un-waived findings: one work item each
         per_item: dict[tuple[Triage, bool, str | None], int] = {}
-        for (site_name, subject_type), counted in per_place.items():
-            urgency = URGENCY_BY_SUBJECT[subject_type]
+        #: un-waived findings (fail + unknown) per priority level, 1 … 4
+        self.by_priority = dict.fromkeys(PRIORITY_BY_LEVEL, 0)
+        for site_name, counted in ((k[0], v) for k, v in per_place.items()):
             site = None
             if site_name is not None:
                 site = sites.get(site_name)
                 if site is None:
                     site = sites[site_name] = _Tally()
-            for (rule_id, outcome), count in counted.items():
+            for (rule_id, outcome, scored, urgency), count in counted.items():
                 weight = weights[rule_id]
-                client.add(outcome, weight, count)
+                client.add(outcome, weight, count, scored)
                 if site is not None:
-                    site.add(outcome, weight, count)
-                if outcome is Outcome.FAIL or outcome is Outcome.UNKNOWN:
-                    item = (triager(rule_id, urgency), outcome is Outcome.UNKNOWN, site_name)
-                    per_item[item] = per_item.get(item, 0) + count
+                    site.add(outcome, weight, count, scored)
+                if outcome.is_finding:
+                    triage = triager(rule_id, urgency, not scored.is_finding)
+                    self.by_priority[triage.priority.level] += count
+                    if scored.is_finding:
+                        item = (triage, scored is Outcome.UNKNOWN, site_name)
+                        per_item[item] = per_item.get(item, 0) + count
         self.client_score = client.score(result.client.name)
         self.site_scores = tuple(t.score(name) for name, t in sites.items() if t.seen)
-        #: un-waived findings (fail + unknown) per priority level, 1 … 4
-        self.by_priority = dict.fromkeys(PRIORITY_BY_LEVEL, 0)
-        for (triage, _, _), n in per_item.items():
-            self.by_priority[triage.priority.level] += n
         # a work item is one (triage, evidence needed?) group at one site
         self.plan_totals = plan_totals(
             (triage, unknown, n) for (triage, unknown, _), n in per_item.items()
@@ -430,7 +465,13 @@ class Analysis:
             urgency = URGENCY_BY_SUBJECT[subject.type]
             for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
                 if verdict.outcome in wanted:
-                    append(PlannedFinding(rule_id, subject, verdict, triager(rule_id, urgency)))
+                    if verdict.own_outcome is None:
+                        triage = triager(rule_id, urgency)
+                    else:
+                        triage = triager(
+                            rule_id, urgency_of(subject.type, verdict), restates_only(verdict)
+                        )
+                    append(PlannedFinding(rule_id, subject, verdict, triage))
         return tuple(found)
 
     @functools.cached_property
@@ -438,8 +479,10 @@ class Analysis:
         """The remediation plan: its work items (its totals are `plan_totals`)."""
         return build_plan(self.result, self.findings, self.rules, self.plan_totals)
 
-    def triage_of(self, rule_id: str, subject_type: SubjectType) -> Triage:
-        return self.triage[(rule_id, URGENCY_BY_SUBJECT[subject_type])]
+    def triage_of(self, rule_id: str, subject_type: SubjectType, verdict: Verdict) -> Triage:
+        """The triage of a finding (fail or unknown) of a rule on a subject."""
+        key = (rule_id, urgency_of(subject_type, verdict), restates_only(verdict))
+        return self.triage[key]
 
 
 _LAST: list[tuple[AuditResult, Analysis]] = []
@@ -466,9 +509,9 @@ def build_plan(
     # grouped by (triage, unknown?, site): a triage is one rule at one priority
     groups: dict[tuple[int, bool, str | None], list[PlannedFinding]] = {}
     for f in findings:
-        outcome = f.verdict.outcome
-        if outcome is waived:
-            continue
+        outcome = counted_outcome(f.verdict)
+        if outcome is waived or not outcome.is_finding:
+            continue  # waived, or restating findings that carry the work (counted once)
         key = (id(f.triage), outcome is unknown, f.subject.site)
         group = groups.get(key)
         if group is None:

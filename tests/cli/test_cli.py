@@ -309,6 +309,16 @@ def test_rules_list_and_show(cli: CliRun) -> None:
     assert "minor-change" in show.out
 
 
+def test_rules_show_ms2u_says_windows_10_22h2_without_esu_evidence_passes(cli: CliRun) -> None:
+    show = cli("rules", "show", "MS-2U")
+    assert show.code == 0
+    text = " ".join(show.out.split())
+    assert "without any ESU evidence at 19045.6456" in text
+    assert "passes: it holds every update it can get" in text
+    assert "MS-3/SC-7's finding" in text
+    assert "must hold the latest ESU update" in text
+
+
 @pytest.mark.parametrize("inventory", [SMALL, MIDSIZE], ids=["small-office", "midsize"])
 def test_golden_json(
     cli: CliRun,

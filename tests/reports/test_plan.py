@@ -23,6 +23,7 @@ from tma_audit.plan import (
     Urgency,
     add_business_days,
     analyse,
+    counted_outcome,
     due_date,
     needs_purchase,
     payer_of,
@@ -119,12 +120,18 @@ def test_each_finding_gets_priority_payer_and_due_date(small: AuditResult) -> No
         ("MS-3", "HDP-XRAY01"),
         ("SC-7", "HDP-XRAY01"),
         ("MS-4", "HDP-NB02"),
+        ("MS-4", "Harbourside Dental Practice Ltd"),  # the environment: one device stale
     }
     ms3 = found[("MS-3", "HDP-XRAY01")].triage
     assert (ms3.impact, ms3.urgency, ms3.priority.level) == (Impact.HIGH, Urgency.LOW, 3)
     assert ms3.payer == Payer.CLIENT_PURCHASE and ms3.effort_hours == 2
     assert ms3.due == dt.date(2026, 11, 30)
-    assert analysis.by_priority == {1: 0, 2: 0, 3: 3, 4: 0}
+    # the environment's MS-4 restates HDP-NB02's (its product passes): that urgency, low
+    env = found[("MS-4", "Harbourside Dental Practice Ltd")].triage
+    device = found[("MS-4", "HDP-NB02")].triage
+    assert (env.urgency, env.priority) == (device.urgency, device.priority)
+    assert (env.restates, env.effort_hours, device.effort_hours) == (True, 0, 4)
+    assert analysis.by_priority == {1: 0, 2: 0, 3: 4, 4: 0}
 
 
 def test_company_wide_findings_are_urgent(audit_doc: AuditDoc) -> None:
@@ -166,8 +173,10 @@ def test_score_formula_on_the_small_office(small: AuditResult) -> None:
         for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
             if verdict.outcome == Outcome.NOT_APPLICABLE:
                 continue
+            # a finding restating others counts by its own evidence (Verdict.own_outcome)
+            scored = verdict.outcome if verdict.own_outcome is None else verdict.own_outcome
             total += weight[rules[rule_id].impact]
-            passed += weight[rules[rule_id].impact] * (verdict.outcome == Outcome.PASS)
+            passed += weight[rules[rule_id].impact] * (scored == Outcome.PASS)
     assert (score.passed, score.total) == (passed, total)
     assert score.value == round(100 * passed / total, 1) == 95.8
     assert [(s.scope, s.text) for s in analysis.site_scores] == [("Quay Street", "95.4%")]
@@ -179,14 +188,17 @@ def test_waived_items_are_not_passes_and_need_no_work(
     before, after = analyse(small), analyse(small_waived)
     assert after.client_score.value == before.client_score.value  # waiving is not passing
     assert [f.outcome for f in after.findings].count(Outcome.WAIVED) == 2
-    assert after.by_priority[3] == 1  # only HDP-NB02's MS-4 is left to fix
+    # only HDP-NB02's MS-4 is left to fix (the environment's MS-4 restates it)
+    assert after.by_priority[3] == 2
     assert [item.rule.id for item in after.plan.items] == ["MS-4"]
+    assert after.plan.items[0].subjects == ("HDP-NB02",)
 
 
 def test_plan_groups_findings_into_work_items(midsize: AuditResult) -> None:
     analysis = analyse(midsize)
     plan = analysis.plan
-    findings = [f for f in analysis.findings if f.outcome.is_finding]
+    # findings with work of their own (MS-4 for the environment restates the devices')
+    findings = [f for f in analysis.findings if counted_outcome(f.verdict).is_finding]
     assert sum(len(item.findings) for item in plan.items) == len(findings)
     # most urgent first, numbered in that order
     levels = [item.triage.priority.level for item in plan.items]
@@ -195,8 +207,10 @@ def test_plan_groups_findings_into_work_items(midsize: AuditResult) -> None:
     for item in plan.items:
         assert len({f.rule_id for f in item.findings}) == 1
         assert len({f.subject.site for f in item.findings}) == 1
-        assert len({f.outcome for f in item.findings}) == 1
-        assert item.evidence_needed == (item.findings[0].outcome == Outcome.UNKNOWN)
+        assert len({counted_outcome(f.verdict) for f in item.findings}) == 1
+        assert item.evidence_needed == (
+            counted_outcome(item.findings[0].verdict) is Outcome.UNKNOWN
+        )
         assert item.effort_hours == item.triage.effort_hours * len(item.findings)
         assert len(item.summary) <= 100
         assert item.triage.due >= midsize.as_of
@@ -228,4 +242,64 @@ def test_analysis_is_computed_once_per_result(small: AuditResult, midsize: Audit
 def test_waive_helper_keeps_counts_consistent(small_waived: AuditResult) -> None:
     counts = small_waived.counts()
     assert counts[Outcome.WAIVED] == 2
-    assert counts[Outcome.FAIL] == 1
+    assert counts[Outcome.FAIL] == 2  # HDP-NB02's MS-4, and the environment's
+
+
+def test_ms4_environment_fail_counts_the_devices_work_once(audit_doc: AuditDoc) -> None:
+    """MS-4 for the environment fails while a device is unprotected, but the plan and the
+    score count the work once: on the devices (the environment adds no item, no hours)."""
+    av = {
+        "product": "Defender for Endpoint P2",
+        "license_expires": dt.date(2027, 6, 30),
+        "support_expires": dt.date(2027, 6, 30),
+        "centrally_managed": True,
+        "protects_email": True,
+    }
+    devices = [
+        {"hostname": "SRV1", "kind": "server", "site": "HQ", "antivirus": {"agent": "none"}},
+        {
+            "hostname": "NB1",
+            "kind": "notebook",
+            "site": "HQ",
+            "antivirus": {"agent": "Defender", "definitions": dt.date(2026, 10, 27)},
+        },
+        {
+            "hostname": "PC1",
+            "kind": "desktop",
+            "site": "HQ",
+            "antivirus": {"agent": "Defender", "definitions": dt.date(2026, 11, 25)},
+        },
+    ]
+    inventory = {
+        "client": {"name": "A", "sites": [{"name": "HQ"}]},
+        "assets": devices,
+        "environment": {"antivirus": [av]},
+    }
+    result = audit_doc(inventory)
+    env = next(f for f in result.findings if f.rule_id == "MS-4" and f.subject.id == "A")
+    assert env.outcome == Outcome.FAIL
+    assert env.reason == "1 of 3 devices unprotected, 1 with stale definitions: see those devices"
+    analysis = analyse(result)
+    # the same audit with the environment judged on its products alone (as before)
+    own = dataclasses.replace(env.verdict, outcome=Outcome.PASS, own_outcome=None)
+    alone = dataclasses.replace(
+        result,
+        results=tuple(
+            row._replace(verdicts=tuple(own if v is env.verdict else v for v in row.verdicts))
+            for row in result.results
+        ),
+    )
+    before = analyse(alone)
+    assert analysis.plan_totals == before.plan_totals
+    now, then = analysis.client_score, before.client_score
+    assert (now.passed, now.total, now.value) == (then.passed, then.total, then.value)
+    assert now.counts[Outcome.FAIL] == then.counts[Outcome.FAIL] + 1  # shown as a fail
+    assert analysis.site_scores == before.site_scores  # the environment has no site
+    ms4 = [item for item in analysis.plan.items if item.rule.id == "MS-4"]
+    assert [item.subjects for item in ms4] == [("NB1", "SRV1")]
+    assert sum(item.effort_hours for item in ms4) == 2 * 4  # 4 h per device, none for env
+    # the environment's finding is listed (and gated) with the devices' priority
+    listed = {(f.rule_id, f.subject.id): f.triage for f in analysis.findings}
+    assert listed[("MS-4", "A")].priority == listed[("MS-4", "SRV1")].priority
+    assert listed[("MS-4", "A")].effort_hours == 0
+    assert analysis.by_priority[3] == before.by_priority[3] + 1

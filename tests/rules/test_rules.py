@@ -345,6 +345,129 @@ def test_ms2u_uses_the_client_update_line(audit_doc: AuditDoc) -> None:
     assert finding(audit_doc(doc(current), as_of=D(2026, 9, 1)), "MS-2U", "PC1").outcome == PASS
 
 
+def _updates_and_ms3(audit_doc: AuditDoc, asset: dict[str, Any], as_of: dt.date = TODAY) -> Any:
+    result = audit_doc(doc(asset), as_of=as_of)
+    rule = "MS-1U" if asset["kind"] == "server" else "MS-2U"
+    return finding(result, rule, asset["hostname"]), finding(result, "MS-3", asset["hostname"])
+
+
+W10: dict[str, Any] = {"genuine": True, "licensed": True}
+
+
+@pytest.mark.parametrize(
+    ("build", "fields", "expected", "needle"),
+    [
+        # an ESU update of February 2026: ESU evidence for MS-3, so an ESU device here
+        ("19045.6937", {}, FAIL, "KB5120249"),
+        ("19045.6937", {"patch": {"last_patched": D(2026, 2, 15)}}, FAIL, "KB5120249"),
+        ("19045.6937", {"esu_enrolled": True}, FAIL, "KB5120249"),
+        # the latest ESU update the data knows; the patch date decides (2026-11-10 due)
+        ("19045.7663", {"patch": {"last_patched": D(2026, 2, 15)}}, FAIL, "2026-11-10"),
+        ("19045.7663", {"patch": {"last_patched": D(2026, 11, 12)}}, PASS, "2026-11-10"),
+        ("19045.7663", {}, UNKNOWN, "cannot show the 2026-11-10 release"),
+    ],
+)
+def test_ms2u_esu_evidence_makes_an_esu_device(
+    audit_doc: AuditDoc, build: str, fields: dict[str, Any], expected: Outcome, needle: str
+) -> None:
+    asset = desktop(os=os_("Windows 10 Pro", build), **W10, **fields)
+    updates, ms3 = _updates_and_ms3(audit_doc, asset)
+    assert ms3.outcome == PASS, ms3.reason  # MS-3 counts the evidence as ESU
+    assert updates.outcome == expected, updates.reason
+    assert needle in updates.reason
+    assert ("esu_evidence", dict(ms3.evidence)["esu_evidence"]) in updates.evidence
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{}, {"patch": {"last_patched": D(2025, 10, 20)}}],
+)
+def test_ms2u_windows_10_22h2_without_esu_evidence_at_last_free_update_passes(
+    audit_doc: AuditDoc, fields: dict[str, Any]
+) -> None:
+    # Decided (issue 10): it holds every update it can get; the missing ESU updates are
+    # MS-3/SC-7's finding (a client purchase), not MS-2U's.
+    asset = desktop(os=os_("Windows 10 Pro", "19045.6456"), **W10, **fields)
+    updates, ms3 = _updates_and_ms3(audit_doc, asset)
+    assert updates.outcome == PASS, updates.reason
+    assert "esu_evidence" not in dict(updates.evidence)
+    assert ms3.outcome == FAIL
+    assert "no evidence of ESU enrolment" in ms3.reason
+
+
+@pytest.mark.parametrize(
+    ("asset", "as_of", "expected", "needle"),
+    [
+        # LTSC/LTSB lines have no ESU: due every update to their own end of support
+        (
+            desktop(os=os_("Windows 10 Enterprise LTSC 2021", "19044.6937"), **W10),
+            TODAY,
+            FAIL,
+            "KB5120249",
+        ),
+        (
+            desktop(
+                os=os_("Windows 10 Enterprise LTSC 2021", "19044.7663"),
+                **W10,
+                patch={"last_patched": D(2026, 11, 12)},
+            ),
+            TODAY,
+            PASS,
+            "2026-11-10",
+        ),
+        (  # LTSB 2016 ended 2026-10-13 and the data knows no ESU for it: flag or not
+            desktop(
+                os=os_("Windows 10 Enterprise LTSB 2016", "14393.9418"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2026, 10, 20)},
+            ),
+            TODAY,
+            PASS,
+            "2026-10-13",
+        ),
+        (  # Server 2012 R2 with ESU: due the last ESU update (2026-10-13)
+            server(
+                os=os_("Windows Server 2012 R2 Standard", "9600.22000"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2026, 10, 1)},
+            ),
+            TODAY,
+            FAIL,
+            "2026-10-13",
+        ),
+        (  # Server 2016 after its end of support: without ESU evidence only the last update
+            server(
+                os=os_("Windows Server 2016 Standard", "14393.9418"),
+                **W10,
+                patch={"last_patched": D(2027, 1, 20)},
+            ),
+            D(2027, 3, 1),
+            PASS,
+            "2027-01-12",
+        ),
+        (  # … with ESU evidence every ESU update (February 2027's is due)
+            server(
+                os=os_("Windows Server 2016 Standard", "14393.9418"),
+                **W10,
+                esu_enrolled=True,
+                patch={"last_patched": D(2027, 1, 20)},
+            ),
+            D(2027, 3, 1),
+            FAIL,
+            "2027-02-09",
+        ),
+    ],
+)
+def test_ms1u_ms2u_esu_and_ltsc_lines(
+    audit_doc: AuditDoc, asset: dict[str, Any], as_of: dt.date, expected: Outcome, needle: str
+) -> None:
+    updates, _ = _updates_and_ms3(audit_doc, asset, as_of)
+    assert updates.outcome == expected, updates.reason
+    assert needle in updates.reason
+
+
 # --- MS-4 ---------------------------------------------------------------------------
 
 GOOD_AV = {
@@ -378,6 +501,25 @@ GOOD_AV = {
             PASS,
             "",
         ),
+        # separate e-mail protection with a missing date may be current: unknown, not fail
+        (
+            {
+                "antivirus": [{**GOOD_AV, "protects_email": False}],
+                "email_protection": [{"product": "Mimecast", "license_expires": D(2027, 1, 1)}],
+            },
+            UNKNOWN,
+            "Mimecast: no vendor support date given",
+        ),
+        (
+            {
+                "antivirus": [{**GOOD_AV, "protects_email": False}],
+                "email_protection": [
+                    {"product": "Mimecast", "license_expires": D(2026, 1, 1)},
+                ],
+            },
+            FAIL,
+            "Mimecast: licence expired 2026-01-01",
+        ),
         ({"antivirus": [{**GOOD_AV, "centrally_managed": False}]}, FAIL, "centrally"),
         ({"antivirus": [{"product": "Some AV"}]}, UNKNOWN, "no licence date"),
         (None, UNKNOWN, "states no environment"),
@@ -409,6 +551,92 @@ def test_ms4_device_coverage(
     assert finding(audit_doc(doc(asset)), "MS-4", "PC1").outcome == expected
 
 
+def av(agent: str, definitions: dt.date | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"agent": agent}
+    if definitions:
+        out["definitions"] = definitions
+    return out
+
+
+FRESH, STALE = D(2026, 11, 25), D(2026, 10, 27)  # 1 and 30 days old on 2026-11-26
+
+
+@pytest.mark.parametrize(
+    ("agents", "environment", "expected", "own", "needle"),
+    [
+        # every device protected with fresh definitions: the product decides
+        ([av("Defender", FRESH)] * 3, {"antivirus": [GOOD_AV]}, PASS, None, "licensed"),
+        # the product passes, but a server has no antivirus or a notebook is stale
+        (
+            [av("none"), av("Defender", STALE), av("Defender", FRESH)],
+            {"antivirus": [GOOD_AV]},
+            FAIL,
+            PASS,
+            "1 of 3 devices unprotected, 1 with stale definitions: see those devices",
+        ),
+        (
+            [av("Defender", STALE), av("Defender", FRESH)],
+            {"antivirus": [GOOD_AV]},
+            FAIL,
+            PASS,
+            "1 of 2 devices with stale definitions: see those devices",
+        ),
+        # coverage not stated on a device: unknown, never a pass
+        (
+            [None, av("Defender", FRESH)],
+            {"antivirus": [GOOD_AV]},
+            UNKNOWN,
+            PASS,
+            "antivirus coverage of 1 of 2 devices not stated: see those devices",
+        ),
+        # the product fails too: both reasons, the product's work its own
+        (
+            [av("none"), av("Defender", FRESH)],
+            {"antivirus": [{**GOOD_AV, "license_expires": D(2026, 1, 1)}]},
+            FAIL,
+            None,
+            "licence expired 2026-01-01; 1 of 2 devices unprotected",
+        ),
+        # products not stated: the devices' evidence fails it; the products need evidence
+        (
+            [av("none"), av("Defender", FRESH)],
+            None,
+            FAIL,
+            UNKNOWN,
+            "1 of 2 devices unprotected: see those devices; unknown: the inventory states no",
+        ),
+    ],
+)
+def test_ms4_environment_counts_device_coverage(
+    audit_doc: AuditDoc,
+    agents: list[dict[str, Any] | None],
+    environment: dict[str, Any] | None,
+    expected: Outcome,
+    own: Outcome | None,
+    needle: str,
+) -> None:
+    kinds = ["server", "notebook", "desktop"]
+    assets: list[dict[str, Any]] = [
+        {"hostname": f"D{i}", "kind": kinds[i % 3], "site": "HQ"}
+        | ({"antivirus": agent} if agent else {})
+        for i, agent in enumerate(agents)
+    ]
+    # firewalls and switches are not among the devices the clause names
+    others: list[dict[str, Any]] = [FORTIGATE, {"hostname": "SW1", "kind": "switch"}]
+    result = audit_doc(doc(*assets, *others, environment=environment))
+    found = finding(result, "MS-4", "Test Client")
+    assert found.outcome == expected, found.reason
+    assert found.verdict.own_outcome == own
+    assert needle in found.reason
+    if expected != PASS:
+        assert dict(found.evidence)["devices"] == str(len(agents))
+    devices = [finding(result, "MS-4", a["hostname"]).outcome for a in assets]
+    assert devices.count(FAIL) == sum(
+        1 for a in agents if a and (a["agent"] == "none" or a.get("definitions") == STALE)
+    )
+
+
+# --- MS-5 / SC-6 ----------------------------------------------------------------------
 # --- MS-5 / SC-6 ----------------------------------------------------------------------
 
 VEEAM = {
@@ -522,6 +750,50 @@ def test_sc1_firewall_contracts(
     assert finding(audit_doc(doc(fw)), "SC-1", "FW1").outcome == expected
 
 
+@pytest.mark.parametrize(
+    ("fields", "needle", "further"),
+    [
+        # no licence held: a fail, as MS-6 says; the missing dates are further unknowns
+        (
+            {"licensed": False},
+            "FW1: not licensed",
+            "unknown: no manufacturer support or warranty date given",
+        ),
+        ({"licensed": False, "support_expires": D(2027, 1, 1)}, "FW1: not licensed", "warranty"),
+        (
+            {
+                "licensed": False,
+                "support_expires": D(2027, 1, 1),
+                "warranty": FORTIGATE["warranty"],
+            },
+            "FW1: not licensed",
+            "",
+        ),
+        (
+            {"license_expires": D(2026, 1, 1)},
+            "licence expired 2026-01-01",
+            "unknown: no manufacturer support or warranty date given",
+        ),
+    ],
+)
+def test_sc1_recorded_fail_fails_and_lists_missing_dates(
+    audit_doc: AuditDoc, fields: dict[str, Any], needle: str, further: str
+) -> None:
+    fw = {"hostname": "FW1", "kind": "firewall", "site": "HQ", "form": "hardware", **fields}
+    result = audit_doc(doc(fw))
+    found = finding(result, "SC-1", "FW1")
+    assert found.outcome == FAIL, found.reason
+    assert needle in found.reason
+    assert further in found.reason
+    if further:
+        assert "unknown" in dict(found.evidence)
+    else:
+        assert "unknown" not in found.reason
+    if fields.get("licensed") is False:
+        assert ("licensed", "false") in found.evidence
+        assert finding(result, "MS-6", "HQ").outcome == FAIL
+
+
 # --- SC-2 ------------------------------------------------------------------------------
 
 
@@ -556,6 +828,34 @@ def test_sc2_network_warranty(
     audit_doc: AuditDoc, device: dict[str, Any], expected: Outcome
 ) -> None:
     assert finding(audit_doc(doc(device)), "SC-2", "SW1").outcome == expected
+
+
+@pytest.mark.parametrize(
+    ("device", "needle"),
+    [
+        (switch("access", "none", None), "none warranty is below the 8x5-nbd an access device"),
+        (switch("access", "8x5-2bd", None), "8x5-2bd warranty is below the 8x5-nbd"),
+        (switch("core", "8x5-nbd", None), "8x5-nbd warranty is below the 24x7 a core device"),
+        (switch(None, "8x5-2bd", None), "8x5-2bd warranty is below the 8x5-nbd every role"),
+    ],
+)
+def test_sc2_level_below_the_role_fails_without_an_end_date(
+    audit_doc: AuditDoc, device: dict[str, Any], needle: str
+) -> None:
+    found = finding(audit_doc(doc(device)), "SC-2", "SW1")
+    assert found.outcome == FAIL, found.reason
+    assert needle in found.reason
+    # the missing end date is a second, unknown reason
+    assert "unknown: warranty expiry not stated" in found.reason
+    assert dict(found.evidence)["unknown"] == "warranty expiry not stated"
+
+
+def test_sc2_expired_and_below_the_role_gives_both_reasons(audit_doc: AuditDoc) -> None:
+    found = finding(audit_doc(doc(switch("core", "8x5-nbd", D(2025, 1, 1)))), "SC-2", "SW1")
+    assert found.outcome == FAIL
+    assert "warranty expired 2025-01-01" in found.reason
+    assert "below the 24x7" in found.reason
+    assert "unknown" not in found.reason
 
 
 # --- SC-3, SC-4, SC-9 -----------------------------------------------------------------------

@@ -294,3 +294,31 @@ def test_run_audit_applies_the_register(
     outcomes = Counter(f.outcome for f in via_audit.findings)
     assert outcomes[Outcome.WAIVED] == 12
     check_counts(via_audit)
+
+
+def test_an_expired_waiver_keeps_a_restating_finding_counted_once(
+    midsize: AuditResult,
+) -> None:
+    # MS-4 for the environment fails on its devices while its product passes: with an
+    # expired waiver it still counts once (the devices carry the work)
+    from tma_audit.plan import analyse
+
+    env = findings_of(midsize, "Hartwell & Pryce Building Supplies Ltd")["MS-4"]
+    assert (env.outcome, env.verdict.own_outcome) == (Outcome.FAIL, Outcome.PASS)
+    before = analyse(midsize).plan_totals
+    reg = register(
+        waivers(
+            entry(
+                "W-OLD",
+                "[MS-4]",
+                "{items: [Hartwell & Pryce Building Supplies Ltd]}",
+                expires="2026-10-31",
+                signed="approved_by: X\napproval_date: 2026-05-01",
+            ),
+        )
+    )
+    out = apply_waivers(midsize, reg, AS_OF)
+    marked = findings_of(out, "Hartwell & Pryce Building Supplies Ltd")["MS-4"]
+    assert marked.reason.endswith("(waiver W-OLD expired on 2026-10-31)")
+    assert (marked.outcome, marked.verdict.own_outcome) == (Outcome.FAIL, Outcome.PASS)
+    assert analyse(out).plan_totals == before

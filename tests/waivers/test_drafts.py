@@ -188,3 +188,28 @@ def test_an_audit_without_failures_drafts_nothing(midsize: AuditResult) -> None:
     assert plan_drafts(midsize, {}, DraftOptions(rules=frozenset({"SC-4"}))) == ()
     text = register_text((), midsize, "9.9")
     assert parse_register(text, "x").waivers == ()
+
+
+def test_a_restating_finding_keeps_its_priority_through_a_saved_report(
+    midsize: AuditResult,
+) -> None:
+    """MS-4 for the environment restates its devices' findings (P3, not the P1 of a
+    company-wide finding), drafted from the audit or from its saved JSON report alike."""
+    import json
+
+    from tma_audit import __version__
+    from tma_audit.plan import analyse
+    from tma_audit.reports import Format, RenderOptions, get_renderer
+    from tma_audit.waivers.report_input import parse_report
+
+    text = get_renderer(Format.JSON)(midsize, RenderOptions(tool_version=__version__))
+    assert isinstance(text, str)
+    saved = parse_report(json.loads(text), "report.json")
+
+    def env_priority(result: AuditResult) -> tuple[int, Outcome | None]:
+        (doc,) = plan_drafts(result, {}, DraftOptions(rules=frozenset({"MS-4"})))
+        (item,) = [i for i in doc.items if i.subject.type.value == "environment"]
+        return item.priority.level, item.verdict.own_outcome
+
+    assert env_priority(midsize) == env_priority(saved) == (3, Outcome.PASS)
+    assert analyse(saved).plan_totals == analyse(midsize).plan_totals

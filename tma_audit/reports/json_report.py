@@ -22,7 +22,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
-from tma_audit.plan import PRIORITIES, URGENCY_BY_SUBJECT, analyse, due_date, priority_for
+from tma_audit.plan import PRIORITIES, analyse, due_date, priority_for, urgency_of
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
@@ -76,11 +76,11 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
         known = fragments[subject.type]
         parts = list(map(known.get, verdicts))
         if None in parts:
-            urgency = URGENCY_BY_SUBJECT[subject.type]
             for i, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
                 if parts[i] is None:
                     level = None
                     if verdict.outcome.is_finding:
+                        urgency = urgency_of(subject.type, verdict)
                         level = priority_for(rules[rule_id].impact, urgency).level
                     parts[i] = known[verdict] = _outcome_json(rule_id, verdict, encode, level)
         type_, id_, site, kind, loc = subject
@@ -114,8 +114,9 @@ def _outcome_json(
     evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
     warning = f', "warning": {encode(v.warning)}' if v.warning else ""
     level = f'"priority": {priority}, ' if priority is not None else ""
+    own = f'"own_outcome": "{v.own_outcome.value}", ' if v.own_outcome is not None else ""
     return (
-        f'{{{evidence}"outcome": "{v.outcome.value}", {level}"reason": {encode(v.reason)}, '
+        f'{{{evidence}"outcome": "{v.outcome.value}", {own}{level}"reason": {encode(v.reason)}, '
         f'"rule": {encode(rule_id)}{warning}}}'
     )
 

@@ -10,7 +10,7 @@ Times are 0 and the only timestamp is the audit date: the output is deterministi
 
 from __future__ import annotations
 
-from tma_audit.model import AuditResult, Outcome, Rule, Verdict
+from tma_audit.model import AuditResult, Outcome, Rule, SubjectType, Verdict
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import evidence_text, hours, location_text, subject_label
@@ -43,7 +43,7 @@ def render_junit(result: AuditResult, options: RenderOptions) -> str:
             key = (rule_id, id(verdict), urgency)
             body = bodies.get(key)
             if body is None:
-                body = bodies[key] = _body(analysis, rule_id, verdict, urgency)
+                body = bodies[key] = _body(analysis, rule_id, verdict, subject.type)
             before, after = body
             if after:  # a failure: say where the subject is defined
                 if where is None:
@@ -79,14 +79,16 @@ def render_junit(result: AuditResult, options: RenderOptions) -> str:
     return "\n".join(out) + "\n"
 
 
-def _body(analysis: Analysis, rule_id: str, verdict: Verdict, urgency: Urgency) -> tuple[str, str]:
+def _body(
+    analysis: Analysis, rule_id: str, verdict: Verdict, subject_type: SubjectType
+) -> tuple[str, str]:
     """A test case's children and closing tag, in two parts for a failure: the subject's
     location goes between them. Not a failure: all in the first part."""
     outcome = verdict.outcome
     rule = analysis.rules[rule_id]
     evidence = evidence_text(verdict)
     if outcome.is_finding:
-        triage = analysis.triage[(rule_id, urgency)]
+        triage = analysis.triage_of(rule_id, subject_type, verdict)
         label = "FAIL" if outcome == Outcome.FAIL else "UNKNOWN (needs evidence)"
         clauses = "; ".join(c.ref for c in rule.clauses)
         after = [

@@ -197,7 +197,8 @@ def _findings(out: _Budget, analysis: Analysis) -> int:
             what = ", ".join(
                 f"{n} {label}" for n, label in ((fails, "fail"), (unknowns, "unknown")) if n
             )
-            triage = items[0].triage
+            # the group's remediation: of a finding with work of its own, if any
+            triage = next((f.triage for f in items if not f.triage.restates), items[0].triage)
             head = [
                 "",
                 f"<details><summary><b>{md(rule.id)}</b> {md(rule.title)}: {what}</summary>",

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
-from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
+from tma_audit.plan import Analysis, Triage, Urgency, analyse
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import hours
 
@@ -142,11 +142,11 @@ def _result_lines(analysis: Analysis, index: dict[str, int]) -> list[str]:
     append = lines.append
     for f in analysis.findings:
         subject = f.subject
-        urgency = URGENCY_BY_SUBJECT[subject.type]
+        urgency = f.triage.urgency
         key = (f.rule_id, id(f.verdict), urgency)
         parts = shared.get(key)
         if parts is None:
-            parts = shared[key] = _shared(analysis, f.rule_id, f.verdict, urgency, index, encode)
+            parts = shared[key] = _shared(f.rule_id, f.verdict, f.triage, index, encode)
         head, reason, rule, tail = parts
         about = subjects.get(id(subject))
         if about is None:
@@ -190,15 +190,13 @@ def _subject_parts(subject: Subject, artifacts: dict[str, str]) -> tuple[str, st
 
 
 def _shared(
-    analysis: Analysis,
     rule_id: str,
     verdict: Verdict,
-    urgency: Urgency,
+    triage: Triage,
     index: dict[str, int],
     encode: Callable[[object], str],
 ) -> tuple[str, str, str, str]:
     """The parts of a result shared by every subject with this verdict and scope."""
-    triage = analysis.triage[(rule_id, urgency)]
     outcome = verdict.outcome
     kind = "review" if outcome == Outcome.UNKNOWN else "fail"
     head = f'"kind": "{kind}", "level": "{LEVEL[triage.impact]}", '

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from tma_audit.lifecycle import OsFamily, OsRecognition, SupportStatus, windows_generation_at_least
 from tma_audit.lifecycle.staleness import latest_patch_tuesday
@@ -92,13 +94,12 @@ class _Dates:
                 self.warnings.append(warning)
 
     def verdict(self) -> Verdict:
+        """FAIL on anything expired (or a recorded fact that fails), naming the missing
+        dates as further, unknown reasons; UNKNOWN on missing dates; else PASS."""
         evidence = tuple(self.evidence)
-        if self.expired:
-            return Verdict(FAIL, f"{self.subject}: " + "; ".join(self.expired), evidence)
-        if self.missing:
-            return Verdict(
-                UNKNOWN, f"{self.subject}: no {' or '.join(self.missing)} date given", evidence
-            )
+        if self.expired or self.missing:
+            missing = [f"no {' or '.join(self.missing)} date given"] if self.missing else []
+            return _fail_or_unknown(self.expired, missing, self.evidence, self.subject)
         return Verdict(
             PASS,
             f"{self.subject}: " + "; ".join(self.current),
@@ -247,12 +248,16 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
         return Verdict(UNKNOWN, f"operating system {asset.os.name!r} is not recognisable")
     # an update is due once it is more than `grace` days old
     cutoff = ctx.as_of - dt.timedelta(days=grace + 1)
-    # a release past its (extended) support gets no more updates: its last one is due
-    final = _last_update_day(asset, rec)
+    # a release past its (extended) support gets no more updates: its last one is due.
+    # A device with ESU evidence (as MS-3 counts it) is due every ESU update.
+    esu = _esu_evidence(asset, rec)
+    final = _last_update_day(rec, esu is not None)
     if final is not None and final < cutoff:
         cutoff = final
     due_tuesday = latest_patch_tuesday(cutoff)
     evidence: list[tuple[str, str]] = []
+    if esu is not None and rec.release is not None and rec.release.esu_end is not None:
+        evidence.append(("esu_evidence", esu))
     missing = asset.missing_critical_updates
     if missing is not None:
         evidence.append(("missing_critical_updates", str(missing)))
@@ -327,14 +332,30 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     return Verdict(UNKNOWN, "no build revision, patch date or patch scan given", tuple(evidence))
 
 
-def _last_update_day(asset: Asset, rec: OsRecognition) -> dt.date | None:
-    """The last day the release got security updates (ESU counts only when enrolled)."""
+def _last_update_day(rec: OsRecognition, esu: bool) -> dt.date | None:
+    """The last day the release got security updates (ESU counts only with evidence)."""
     release = rec.release
     if release is None:
         return None
-    if asset.esu_enrolled and release.esu_end is not None:
+    if esu and release.esu_end is not None:
         return release.esu_end
     return release.support_end
+
+
+def _esu_evidence(asset: Asset, rec: OsRecognition) -> str | None:
+    """What shows the device gets Extended Security Updates, or None.
+
+    One definition for MS-3/SC-7 (support) and MS-1U/MS-2U (which updates are due): the
+    ESU flag, or a build revision newer than the release's last free update.
+    """
+    if asset.esu_enrolled:
+        return "ESU enrolment stated"
+    release = rec.release
+    revision = asset.os.revision if asset.os is not None else None
+    last_free = release.last_free_revision if release is not None else None
+    if last_free is not None and revision is not None and revision > last_free:
+        return f"revision {revision} is newer than the last free update ({last_free})"
+    return None
 
 
 # --- MS-3 / SC-7: genuine, licensed, vendor-supported ---------------------------------
@@ -376,20 +397,10 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
         note = f" ({rec.note})" if rec.note else ""
         unknowns.append(f"lifecycle of {what} not known{note}")
     else:
-        esu = bool(asset.esu_enrolled)
-        revision = asset.os.revision
-        last_free = rec.release.last_free_revision
-        if not esu and last_free is not None and revision is not None and revision > last_free:
-            esu = True
-            evidence.append(
-                (
-                    "esu_evidence",
-                    f"revision {revision} is newer than the last free update ({last_free})",
-                )
-            )
-        elif asset.esu_enrolled:
-            evidence.append(("esu_evidence", "ESU enrolment stated"))
-        status = ctx.lifecycle.support_status(rec.release, ctx.as_of, esu)
+        esu = _esu_evidence(asset, rec)
+        if esu is not None:
+            evidence.append(("esu_evidence", esu))
+        status = ctx.lifecycle.support_status(rec.release, ctx.as_of, esu is not None)
         evidence.append(("lifecycle", rec.release.label))
         if status.until:
             evidence.append(("support_until", _iso(status.until)))
@@ -502,6 +513,96 @@ def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
     if isinstance(subject, Asset):
         return _device_antivirus(subject, ctx)
+    # the environment: its own products, and the devices' coverage counted. (A guard
+    # that makes it unknown when no source can see antivirus belongs before this line.)
+    return _with_coverage(_antivirus_solution(ctx), _device_coverage(ctx))
+
+
+#: The devices MS-4's clause names: "all Servers, Desktops, Notebooks/Laptops".
+_PROTECTED_KINDS = frozenset({AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK})
+_kind = asset_key("kind")
+
+
+@dataclass(frozen=True, slots=True)
+class _Coverage:
+    """How the devices' own MS-4 verdicts come out, counted."""
+
+    devices: int = 0
+    unprotected: int = 0
+    stale: int = 0
+    not_stated: int = 0
+
+    def fails(self) -> list[str]:
+        noun = "device" if self.devices == 1 else "devices"
+        parts: list[str] = []
+        if self.unprotected:
+            parts.append(f"{self.unprotected} of {self.devices} {noun} unprotected")
+        if self.stale:
+            whose = "" if parts else f" of {self.devices} {noun}"
+            parts.append(f"{self.stale}{whose} with stale definitions")
+        return [", ".join(parts) + ": see those devices"] if parts else []
+
+    def unknowns(self) -> list[str]:
+        if not self.not_stated:
+            return []
+        noun = "device" if self.devices == 1 else "devices"
+        return [
+            f"antivirus coverage of {self.not_stated} of {self.devices} {noun} "
+            "not stated: see those devices"
+        ]
+
+    def evidence(self) -> tuple[tuple[str, str], ...]:
+        counts = (
+            ("devices", self.devices),
+            ("devices_unprotected", self.unprotected),
+            ("devices_stale_definitions", self.stale),
+            ("devices_coverage_not_stated", self.not_stated),
+        )
+        return tuple((key, str(n)) for key, n in counts if n or key == "devices")
+
+
+def _device_coverage(ctx: Context) -> _Coverage:
+    """Each server, desktop and notebook judged as MS-4 judges it one by one, counted.
+
+    Devices with the same antivirus evidence share a verdict: each distinct one is
+    judged once (a 35,000-device export has a handful)."""
+    assets = ctx.inventory.assets
+    devices = list(compress(assets, map(_PROTECTED_KINDS.__contains__, map(_kind, assets))))
+    keys = list(map(_antivirus_key, devices))
+    one_each = dict(zip(keys, devices, strict=True))
+    unprotected = stale = not_stated = 0
+    for key, n in Counter(keys).items():
+        asset = one_each[key]
+        outcome = _device_antivirus(asset, ctx).outcome
+        if outcome is UNKNOWN:
+            not_stated += n
+        elif outcome is FAIL and _unprotected(asset.antivirus):
+            unprotected += n
+        elif outcome is FAIL:
+            stale += n
+    return _Coverage(len(devices), unprotected, stale, not_stated)
+
+
+def _with_coverage(own: Verdict, coverage: _Coverage) -> Verdict:
+    """The environment's verdict: its own (the products) and the devices' coverage.
+
+    A device unprotected or with stale definitions fails the environment too; a device
+    whose coverage is not stated makes it unknown. The devices' findings carry that
+    work, so `own_outcome` keeps the products' outcome for the plan and the score.
+    """
+    cover_fails, cover_unknowns = coverage.fails(), coverage.unknowns()
+    if not cover_fails and not cover_unknowns:
+        return own
+    fails = ([own.reason] if own.outcome is FAIL else []) + cover_fails
+    unknowns = ([own.reason] if own.outcome is UNKNOWN else []) + cover_unknowns
+    combined = _fail_or_unknown(fails, unknowns, [*own.evidence, *coverage.evidence()])
+    if combined.outcome is own.outcome:
+        return combined
+    return Verdict(combined.outcome, combined.reason, combined.evidence, own_outcome=own.outcome)
+
+
+def _antivirus_solution(ctx: Context) -> Verdict:
+    """The environment's antivirus products: licensed, supported, managed, e-mail."""
     env = ctx.inventory.environment
     if not env.stated:
         return Verdict(UNKNOWN, "the inventory states no environment products (antivirus)")
@@ -530,7 +631,9 @@ def _antivirus_product(product: AntivirusProduct, ctx: Context) -> Verdict:
             pass
         elif email is not None and email.outcome == FAIL:
             fails.append(email.reason)
-        elif product.protects_email is False and email is None:
+        elif email is not None:
+            unknowns.append(email.reason)  # dates missing: it may be current
+        elif product.protects_email is False:
             fails.append(
                 f"e-mail is not protected ({label} does not protect e-mail and no "
                 "separate e-mail protection is listed)"
@@ -555,6 +658,7 @@ def _email_protection(ctx: Context) -> Verdict | None:
     if not products:
         return None
     reasons: list[str] = []
+    outcome = FAIL
     for product in products:
         dates = _Dates(ctx, product.product)
         dates.judge("licence", product.license_expires)
@@ -562,8 +666,10 @@ def _email_protection(ctx: Context) -> Verdict | None:
         verdict = dates.verdict()
         if verdict.outcome == PASS:
             return verdict
+        if verdict.outcome == UNKNOWN:
+            outcome = UNKNOWN  # a product whose dates are missing may be current
         reasons.append(verdict.reason)
-    return Verdict(FAIL, "e-mail protection: " + "; ".join(reasons))
+    return Verdict(outcome, "e-mail protection: " + "; ".join(reasons))
 
 
 def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
@@ -571,7 +677,7 @@ def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
     agent = asset.antivirus
     if agent is None:
         return Verdict(UNKNOWN, "antivirus coverage not stated")
-    if agent.strip().lower() in ("none", "no", "-", "n/a", "missing"):
+    if _unprotected(agent):
         return Verdict(FAIL, "no antivirus agent: the device is unprotected", (("agent", agent),))
     evidence: tuple[tuple[str, str], ...] = (("agent", agent),)
     if asset.av_definitions is None:
@@ -586,6 +692,11 @@ def _device_antivirus(asset: Asset, ctx: Context) -> Verdict:
             evidence,
         )
     return Verdict(PASS, f"{agent}: definitions from {_iso(asset.av_definitions)}", evidence)
+
+
+def _unprotected(agent: str | None) -> bool:
+    """The agent field says there is none."""
+    return agent is not None and agent.strip().lower() in ("none", "no", "-", "n/a", "missing")
 
 
 # --- MS-5 / SC-6: backup -------------------------------------------------------------
@@ -746,7 +857,12 @@ def firewall_contracts(fw: Asset | Site, ctx: Context) -> Verdict:
     required = set(ctx.params["require"])
     dates = _Dates(ctx, fw.hostname)
     if "license" in required:
-        dates.judge("licence", _licence_date(fw))
+        licence = _licence_date(fw)
+        if fw.licensed is False:
+            dates.expired.append("not licensed")  # no licence held: a fail whatever the date
+            dates.evidence.append(("licensed", "false"))
+        if licence is not None or fw.licensed is not False:
+            dates.judge("licence", licence)
     if "support" in required:
         dates.judge("manufacturer support", fw.support_expires)
     if "warranty" in required and fw.form not in (FormFactor.VIRTUAL, FormFactor.SOFTWARE):
@@ -785,62 +901,75 @@ def network_warranty(device: Asset | Site, ctx: Context) -> Verdict:
         return site_coverage(device, ctx, _NETWORK, "routers and switches")
     levels: dict[str, str] = dict(ctx.params["levels_by_role"])
     evidence: list[tuple[str, str]] = []
-    if device.warranty_expires is None:
-        return Verdict(UNKNOWN, "warranty expiry not stated")
-    evidence.append(("warranty_expires", _iso(device.warranty_expires)))
-    if device.warranty_expires < ctx.as_of:
-        return Verdict(FAIL, f"warranty expired {_iso(device.warranty_expires)}", tuple(evidence))
-    level = device.warranty_level
+    fails: list[str] = []
+    unknowns: list[str] = []
+    current: list[str] = []
+    expires, level, role = device.warranty_expires, device.warranty_level, device.role
+    # the level first: a level below the role's need fails whatever the date says
     if level is None:
-        return Verdict(
-            UNKNOWN,
-            f"warranty current to {_iso(device.warranty_expires)} but its level is not stated",
-            tuple(evidence),
-        )
-    evidence.append(("warranty_level", level))
-    have = WARRANTY_RANK.get(level, 0)
-    top_need = max(WARRANTY_RANK.get(v, 0) for v in levels.values()) if levels else 0
-    warning = _ahead("warranty", device.warranty_expires, ctx)
-    if device.role is None:
-        if have >= top_need:
-            return Verdict(
-                PASS,
-                f"{level} warranty current to "
-                f"{_iso(device.warranty_expires)} (meets every role's level)",
-                tuple(evidence),
-                warning,
+        unknowns.append("warranty level not stated")
+    else:
+        evidence.append(("warranty_level", level))
+        have = WARRANTY_RANK.get(level, 0)
+        need = levels.get(role.value) if role is not None else None
+        if role is None:
+            needs = sorted(levels.values(), key=lambda v: WARRANTY_RANK.get(v, 0))
+            if not needs or have >= WARRANTY_RANK.get(needs[-1], 0):
+                current.append("meets every role's level")
+            elif have < WARRANTY_RANK.get(needs[0], 0):
+                fails.append(f"{level} warranty is below the {needs[0]} every role needs")
+            else:
+                unknowns.append("the device's role (core/edge/access) not stated")
+        elif need is not None and have < WARRANTY_RANK.get(need, 0):
+            fails.append(
+                f"{level} warranty is below the {need} {_article(role.value)} "
+                f"{role.value} device needs"
             )
-        return Verdict(
-            UNKNOWN,
-            f"{level} warranty current to {_iso(device.warranty_expires)},"
-            " but the device's role (core/edge/access) is not stated",
-            tuple(evidence),
-        )
-    need = levels.get(device.role.value)
-    if need is None:
-        return Verdict(
-            PASS,
-            f"{level} warranty current to {_iso(device.warranty_expires)}",
-            tuple(evidence),
-            warning,
-        )
-    if have < WARRANTY_RANK.get(need, 0):
-        return Verdict(
-            FAIL,
-            f"{level} warranty is below the {need} {_article(device.role.value)} "
-            f"{device.role.value} device needs",
-            tuple(evidence),
-        )
+        elif need is not None:
+            current.append(f"{_article(role.value)} {role.value} device needs {need}")
+    warning = None
+    if expires is None:
+        unknowns.insert(0, "warranty expiry not stated")
+    else:
+        evidence.insert(0, ("warranty_expires", _iso(expires)))
+        if expires < ctx.as_of:
+            fails.insert(0, f"warranty expired {_iso(expires)}")
+        else:
+            warning = _ahead("warranty", expires, ctx)
+    if not fails and unknowns and expires is not None:
+        held = f"{level} warranty" if level else "warranty"
+        unknowns[0] = f"{held} current to {_iso(expires)}, but {unknowns[0]}"
+    if fails or unknowns:
+        return _fail_or_unknown(fails, unknowns, evidence)
+    assert level is not None and expires is not None
+    detail = f" ({current[0]})" if current else ""
     return Verdict(
         PASS,
-        f"{level} warranty current to {_iso(device.warranty_expires)} "
-        f"({_article(device.role.value)} {device.role.value} device needs {need})",
+        f"{level} warranty current to {_iso(expires)}{detail}",
         tuple(evidence),
         warning,
     )
 
 
 _NETWORK = (AssetKind.ROUTER, AssetKind.SWITCH)
+
+
+def _fail_or_unknown(
+    fails: list[str], unknowns: list[str], evidence: list[tuple[str, str]], subject: str = ""
+) -> Verdict:
+    """FAIL on any recorded fact that fails, listing what is missing as further, unknown
+    reasons; UNKNOWN when nothing fails but something is missing."""
+    prefix = f"{subject}: " if subject else ""
+    if fails:
+        if not unknowns:
+            return Verdict(FAIL, prefix + "; ".join(fails), tuple(evidence))
+        further = "; ".join(unknowns)
+        return Verdict(
+            FAIL,
+            f"{prefix}{'; '.join(fails)}; unknown: {further}",
+            (*evidence, ("unknown", further)),
+        )
+    return Verdict(UNKNOWN, prefix + "; ".join(unknowns), tuple(evidence))
 
 
 def _article(word: str) -> str:

@@ -26,6 +26,9 @@ def describe_rule(rule: Rule, width: int) -> str:
     wrap = max(40, min(width, 100))
     spec = get_checks()[rule.check]
     out = [f"{rule.id}: {rule.title}" + ("" if rule.enabled else " [disabled]"), ""]
+    if rule.description:
+        out.extend(textwrap.wrap(rule.description, wrap))
+        out.append("")
     for clause in rule.clauses:
         out.append(f"Clause ({clause.ref}):")
         out.extend(

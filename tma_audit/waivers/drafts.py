@@ -24,7 +24,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
-from tma_audit.plan import URGENCY_BY_SUBJECT, Priority, Urgency, priority_for
+from tma_audit.plan import Priority, Urgency, priority_for, urgency_of
 from tma_audit.waivers.expiry import WaiverPolicy
 from tma_audit.waivers.matching import fold, host_of
 from tma_audit.waivers.records import Grouping, Scope
@@ -209,8 +209,8 @@ def plan_drafts(
                 subject=subject,
                 rule=rule,
                 verdict=verdict,
-                urgency=URGENCY_BY_SUBJECT[subject.type],
-                priority=priority_for(rule.impact, URGENCY_BY_SUBJECT[subject.type]),
+                urgency=urgency_of(subject.type, verdict),
+                priority=priority_for(rule.impact, urgency_of(subject.type, verdict)),
                 waiver_id=entry_of[subject],
             )
             for index, (subject, rule, verdict) in enumerate(findings, start=1)

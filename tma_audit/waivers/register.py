@@ -156,4 +156,4 @@ def _expired(verdict: Verdict, waiver: Waiver, assessment: Assessment) -> Verdic
         ("waiver", waiver.id),
         ("waiver_expired", expires.isoformat()),
     )
-    return Verdict(verdict.outcome, reason, evidence, verdict.warning)
+    return Verdict(verdict.outcome, reason, evidence, verdict.warning, verdict.own_outcome)

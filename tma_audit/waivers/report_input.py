@@ -263,6 +263,9 @@ def _results(
                 raise r.fail(f"rule {rule_id!r} is not among the report's rules", f"{o_path}.rule")
             assert rule_id is not None
             value: Outcome = r.enum(Outcome, o_body.get("outcome"), f"{o_path}.outcome")
+            own: Outcome | None = None
+            if o_body.get("own_outcome") is not None:
+                own = r.enum(Outcome, o_body["own_outcome"], f"{o_path}.own_outcome")
             evidence = o_body.get("evidence") or {}
             verdicts.append(
                 Verdict(
@@ -272,6 +275,7 @@ def _results(
                         (str(k), str(v)) for k, v in r.obj(evidence, f"{o_path}.evidence").items()
                     ),
                     warning=r.text(o_body, "warning", o_path, required=False),
+                    own_outcome=own,
                 )
             )
             rule_ids.append(rule_id)
