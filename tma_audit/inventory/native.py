@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tma_audit.errors import InventoryError
+from tma_audit.fileio import outside_reference_message, read_input, resolve_reference
 from tma_audit.inventory.columns import build_assets, locations
 from tma_audit.inventory.fields import (
     CONTROL,
@@ -68,9 +69,17 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
     assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
     for index, name in enumerate(data.get("assets_from") or ()):
-        csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
+        line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
+        reference = resolve_reference(name, path.parent)
+        if reference is None:
+            raise InventoryError(
+                outside_reference_message(name),
+                file=file,
+                line=line,
+                field=f"assets_from[{index}]",
+            )
+        csv_path = reference.resolve()
         if not csv_path.is_file():
-            line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
             raise InventoryError(
                 f"CSV file {name!r} not found (looked for {csv_path})",
                 file=file,
@@ -132,10 +141,7 @@ def _field_spec(path: tuple[str, ...]) -> FieldSpec:
 
 
 def load_csv_assets(path: Path, file: str) -> list[Asset]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InventoryError(f"cannot read: {exc.strerror}", file=file) from None
+    raw = read_input(path, error=InventoryError, display=file)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

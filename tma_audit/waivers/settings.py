@@ -196,9 +196,16 @@ def load_settings(path: Path | None) -> DraftSettings:
     if "wording" in top:
         name = _text(top["wording"], file, "wording")
         if name:
-            wording_path = Path(name)
-            if not wording_path.is_absolute():
-                wording_path = path.parent / wording_path
+            from tma_audit.fileio import outside_reference_message, resolve_reference
+
+            wording_path = resolve_reference(name, path.parent)
+            if wording_path is None:
+                raise WaiverError(
+                    outside_reference_message(name),
+                    file=file,
+                    line=top["wording"].line,
+                    field="wording",
+                )
             wording = load_wording(wording_path)
     return DraftSettings(provider, wording, page_size, control_lines)
 

@@ -250,4 +250,6 @@ def _companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
             )
     companion = load_yaml_inventory(path)
     check_companion_sites(companion, result.assets, file)
-    return path.read_text(encoding="utf-8-sig"), companion
+    from tma_audit.fileio import read_input
+
+    return read_input(path, error=InventoryError).decode("utf-8-sig"), companion
