@@ -536,3 +536,17 @@ def test_wording_out_of_the_directory_is_refused(cli: CliRun, tmp_path: Path, se
     assert "settings.yaml:1: wording: " in run.err and "outside the directory" in run.err
     assert "very-secret" not in run.err + run.out
     assert not (tmp_path / "d").exists()
+
+
+def test_a_fifo_named_by_assets_from_is_refused_not_waited_on(cli: CliRun, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "assets.csv")
+    inventory = write(tmp_path, COMPLIANT + "assets_from: [assets.csv]\n")
+    run = cli("audit", str(inventory), "--as-of", AS_OF)
+    assert run.code == 2
+    assert "assets.csv: is a named pipe (FIFO), not a regular file" in run.err
+
+
+def test_drafts_never_go_to_standard_output(cli: CliRun, tmp_path: Path) -> None:
+    run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", "-")
+    assert run.code == 2 and "not to standard output" in run.err
+    assert not Path("-").exists()

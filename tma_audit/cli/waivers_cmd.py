@@ -414,7 +414,12 @@ def _warn(message: str) -> None:
 
 def _output_directory(path: Path) -> Path:
     from tma_audit.errors import InputError
+    from tma_audit.fileio import is_stdout_name
 
+    if is_stdout_name(path):
+        raise InputError(
+            "drafts go into a directory, not to standard output ('-')", field="--output-dir"
+        )
     if path.exists() and not path.is_dir():
         raise InputError("exists and is not a directory", file=str(path), field="--output-dir")
     try:

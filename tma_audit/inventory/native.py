@@ -79,7 +79,7 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
                 field=f"assets_from[{index}]",
             )
         csv_path = reference.resolve()
-        if not csv_path.is_file():
+        if not csv_path.exists():  # a FIFO or a device exists: the reader refuses it
             raise InventoryError(
                 f"CSV file {name!r} not found (looked for {csv_path})",
                 file=file,

@@ -154,7 +154,7 @@ def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
         if reference is None:
             raise reader.fail(outside_reference_message(name), node, "extends")
         path = reference
-    if not path.is_file():
+    if not path.exists():  # a FIFO or a device exists: the reader refuses it
         raise reader.fail(
             f"cannot extend {name!r}: no such ruleset file ({path}); use "
             "'default' for the shipped ruleset",
