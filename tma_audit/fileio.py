@@ -430,7 +430,8 @@ def _write_stream(
 
 
 def write_stdout(text: str | Iterable[str]) -> None:
-    """Print to standard output; a full disk or a closed pipe is an input error (exit 2)."""
+    """Print to standard output and flush it: a full disk is an input error (exit 2); a
+    reader that has gone (`| head`) ends the output quietly."""
     try:
         if isinstance(text, str):
             sys.stdout.write(text)

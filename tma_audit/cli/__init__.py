@@ -99,15 +99,10 @@ def _on_sigterm(signum: int) -> Any:
 
 def _flush_stdout() -> None:
     """Flush standard output now: a full disk (`> /dev/full`) is an error, exit 2."""
-    from tma_audit.errors import InputError
+    from tma_audit.fileio import write_stdout
 
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        return  # `tma-audit … | head`: the reader has what it wanted
-    except OSError as exc:
-        raise InputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+    if sys.stdout is not None:
+        write_stdout("")
 
 
 def _code_of(code: object) -> int:
