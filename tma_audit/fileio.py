@@ -125,8 +125,11 @@ def read_input(
         _require_regular(info.st_mode, info.st_size, limit, file, error)
         chunks: list[bytes] = []
         size = 0
+        # the whole file in one read where the system allows (one buffer, no join copy)
+        want = min(info.st_size, limit) + 1
         while True:
-            chunk = os.read(fd, _READ_CHUNK)
+            chunk = os.read(fd, want)
+            want = _READ_CHUNK
             if not chunk:
                 break
             size += len(chunk)
@@ -418,7 +421,8 @@ def _write_stream(
                 ) from None
             raise
         try:
-            os.set_blocking(fd, True)
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)

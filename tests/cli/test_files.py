@@ -64,6 +64,25 @@ def test_a_character_device_is_written_through_never_replaced(cli: CliRun, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inv.yaml", "null"]
 
 
+def test_dev_null_as_a_normal_user_is_written_through(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A normal user cannot create files in /dev (simulated: tests run as root): writing
+    to /dev/null must not need a temporary file there."""
+    import tempfile
+
+    def no_permission(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_permission)
+    inventory = write(tmp_path, COMPLIANT)
+    code, _, err = audit_json(cli, inventory, "-o", os.devnull)
+    assert code == 0, err
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+    code, _, err = audit_json(cli, inventory, "-o", str(tmp_path / "r.json"))
+    assert code == 2 and "r.json: --output: cannot write: Permission denied" in err
+
+
 def test_a_full_device_is_a_clear_error(cli: CliRun, tmp_path: Path) -> None:
     inventory = write(tmp_path, COMPLIANT)
     full = char_device(tmp_path / "full", 7)
@@ -257,6 +276,8 @@ def test_output_never_replaces_an_input(cli: CliRun, tmp_path: Path) -> None:
     os.link(inventory, alias)
     code, _, err = audit_json(cli, inventory, "-o", str(alias))
     assert code == 2 and f"is an input of this run ({inventory})" in err
+    run = cli("plan", str(inventory), "--as-of", AS_OF, "-o", str(inventory))
+    assert run.code == 2 and "is an input of this run" in run.err
     assert inventory.read_bytes() == before
 
 
