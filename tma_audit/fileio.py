@@ -35,7 +35,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +325,8 @@ def write_file(
             raise TargetExistsError("exists", file=str(target.path), field=field)
         _write_stream(target, content, field, error)
         return target
+    import tempfile  # only when writing a file (a run that prints does not pay for it)
+
     real = target.real
     name = str(target.path)
     try:
