@@ -10,6 +10,7 @@ import pytest
 from tma_audit.errors import InputError, RulesetError
 from tma_audit.fileio import (
     DEFAULT_MAX_INPUT_BYTES,
+    RefusedReference,
     TargetExistsError,
     check_target,
     forget_inputs,
@@ -83,12 +84,14 @@ def test_references_stay_in_the_directory(tmp_path: Path, monkeypatch: pytest.Mo
     (base / "out").symlink_to(tmp_path)
     assert resolve_reference("sub/r.yaml", base) == base / "sub" / "r.yaml"
     for name in ("/etc/passwd", "../x.yaml", "sub/../../x.yaml", "out/x.yaml"):
-        assert resolve_reference(name, base) is None, name
+        with pytest.raises(RefusedReference, match="outside the directory"):
+            resolve_reference(name, base)
     monkeypatch.setenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", "1")
     assert resolve_reference("/etc/passwd", base) == Path("/etc/passwd")
     assert resolve_reference("../x.yaml", base) == base / "../x.yaml"
     monkeypatch.setenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", "0")
-    assert resolve_reference("../x.yaml", base) is None
+    with pytest.raises(RefusedReference):
+        resolve_reference("../x.yaml", base)
 
 
 def test_a_stream_target_is_not_a_file(tmp_path: Path) -> None:

@@ -110,6 +110,8 @@ def read_input(
     except FileNotFoundError:
         missing = f"{failure}: file not found" if what else "file not found"
         raise error(not_found or missing, file=file) from None
+    except ValueError:  # a NUL in the name
+        raise error(f"{failure}: not a valid file name", file=file) from None
     except OSError as exc:
         raise error(f"{failure}: {exc.strerror or exc}", file=file) from None
     _require_regular(before.st_mode, before.st_size, limit, file, error)
@@ -175,31 +177,36 @@ def outside_references_allowed(env: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in ("", "0", "no", "false", "off")
 
 
-def resolve_reference(name: str, base: Path) -> Path | None:
-    """The file `name` refers to, from a file in directory `base`; None when the reference
-    leaves `base` (an absolute path, ``..``, a symbolic link out) and that is not allowed.
+class RefusedReference(ValueError):
+    """A reference to another file that is not followed (the message says why)."""
+
+
+def resolve_reference(name: str, base: Path) -> Path:
+    """The file `name` refers to, from a file in directory `base`.
+
+    RefusedReference when the reference leaves `base` (an absolute path, ``..``, a
+    symbolic link out) and that is not allowed, or is not a file name at all.
     """
+    if "\x00" in name:
+        raise RefusedReference(f"{name!r} is not a file name (it holds a NUL character)")
     given = Path(name)
     path = given if given.is_absolute() else base / given
     if outside_references_allowed():
         return path
+    outside = RefusedReference(
+        f"{name!r} is outside the directory of the file that names it; refusing to read it "
+        f"(name a file beside it, or set {ENV_ALLOW_OUTSIDE}=1 to allow this)"
+    )
     if given.is_absolute() or ".." in given.parts:
-        return None
+        raise outside
     try:
         real = path.resolve()
         root = base.resolve()
     except (OSError, RuntimeError):
-        return None
+        raise outside from None
     if real != root and root not in real.parents:
-        return None
+        raise outside
     return path
-
-
-def outside_reference_message(name: str) -> str:
-    return (
-        f"{name!r} is outside the directory of the file that names it; refusing to read it "
-        f"(name a file beside it, or set {ENV_ALLOW_OUTSIDE}=1 to allow this)"
-    )
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -244,6 +251,8 @@ def check_target(
         info = path.stat()
     except FileNotFoundError:
         info = None
+    except ValueError:  # a NUL in the name
+        raise error("cannot write: not a valid file name", file=file, field=field) from None
     except OSError as exc:
         raise error(f"cannot write: {exc.strerror or exc}", file=file, field=field) from None
     if info is None:

@@ -571,3 +571,33 @@ def test_drafts_never_go_to_standard_output(cli: CliRun, tmp_path: Path) -> None
     run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", "-")
     assert run.code == 2 and "not to standard output" in run.err
     assert not Path("-").exists()
+
+
+def test_a_reference_with_a_nul_character_is_an_input_error(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inventory = write(tmp_path, COMPLIANT + 'assets_from: ["a\\0b.csv"]\n')
+    ruleset = write(tmp_path, 'extends: "a\\0b.yaml"\n', "r.yaml")
+    settings = write(tmp_path, 'wording: "a\\0b.yaml"\n', "s.yaml")
+    plain = write(tmp_path, COMPLIANT, "plain.yaml")
+    for allowed in ("0", "1"):
+        monkeypatch.setenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", allowed)
+        for args, where in (
+            (("audit", str(inventory)), "inv.yaml:7: assets_from[0]: "),
+            (("audit", str(plain), "--ruleset", str(ruleset)), "r.yaml:1: extends: "),
+            (
+                (
+                    "waivers",
+                    "draft",
+                    str(plain),
+                    "-o",
+                    str(tmp_path / "d"),
+                    "--settings",
+                    str(settings),
+                ),
+                "s.yaml:1: wording: ",
+            ),
+        ):
+            run = cli(*args, "--as-of", AS_OF)
+            assert run.code == 2, (args, run.err)
+            assert where in run.err and "holds a NUL character" in run.err

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tma_audit.errors import InventoryError
-from tma_audit.fileio import outside_reference_message, read_input, resolve_reference
+from tma_audit.fileio import RefusedReference, read_input, resolve_reference
 from tma_audit.inventory.columns import build_assets, locations
 from tma_audit.inventory.fields import (
     CONTROL,
@@ -70,14 +70,12 @@ def load_yaml_inventory(path: Path, display: str | None = None) -> Inventory:
     sources = [file]
     for index, name in enumerate(data.get("assets_from") or ()):
         line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
-        reference = resolve_reference(name, path.parent)
-        if reference is None:
+        try:
+            reference = resolve_reference(name, path.parent)
+        except RefusedReference as exc:
             raise InventoryError(
-                outside_reference_message(name),
-                file=file,
-                line=line,
-                field=f"assets_from[{index}]",
-            )
+                str(exc), file=file, line=line, field=f"assets_from[{index}]"
+            ) from None
         csv_path = reference.resolve()
         if not csv_path.exists():  # a FIFO or a device exists: the reader refuses it
             raise InventoryError(

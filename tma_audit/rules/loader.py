@@ -146,14 +146,14 @@ def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
     name = reader.text(node, "extends")
     if name == DEFAULT_NAME:
         return load_default_ruleset()
-    from tma_audit.fileio import outside_reference_message, resolve_reference
+    from tma_audit.fileio import RefusedReference, resolve_reference
 
     path = Path(name)
     if base is not None:
-        reference = resolve_reference(name, base)
-        if reference is None:
-            raise reader.fail(outside_reference_message(name), node, "extends")
-        path = reference
+        try:
+            path = resolve_reference(name, base)
+        except RefusedReference as exc:
+            raise reader.fail(str(exc), node, "extends") from None
     if not path.exists():  # a FIFO or a device exists: the reader refuses it
         raise reader.fail(
             f"cannot extend {name!r}: no such ruleset file ({path}); use "

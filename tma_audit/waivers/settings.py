@@ -196,16 +196,14 @@ def load_settings(path: Path | None) -> DraftSettings:
     if "wording" in top:
         name = _text(top["wording"], file, "wording")
         if name:
-            from tma_audit.fileio import outside_reference_message, resolve_reference
+            from tma_audit.fileio import RefusedReference, resolve_reference
 
-            wording_path = resolve_reference(name, path.parent)
-            if wording_path is None:
+            try:
+                wording_path = resolve_reference(name, path.parent)
+            except RefusedReference as exc:
                 raise WaiverError(
-                    outside_reference_message(name),
-                    file=file,
-                    line=top["wording"].line,
-                    field="wording",
-                )
+                    str(exc), file=file, line=top["wording"].line, field="wording"
+                ) from None
             wording = load_wording(wording_path)
     return DraftSettings(provider, wording, page_size, control_lines)
 
