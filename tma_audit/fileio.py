@@ -374,7 +374,7 @@ def write_file(
 def _link_exclusive(tmp: Path, real: Path, name: str, field: str | None) -> None:
     """Give the written file its name only if nothing has it (atomic: a hard link)."""
     try:
-        os.link(tmp, real, follow_symlinks=False)
+        os.link(tmp, real)  # tmp is the regular file just written: nothing to follow
     except FileExistsError:
         tmp.unlink(missing_ok=True)
         raise TargetExistsError("exists", file=name, field=field) from None
