@@ -22,6 +22,8 @@ from tests.cli.test_cli import AS_OF, COMPLIANT, SMALL, write
 from tma_audit.model import AuditResult
 
 SECRET = "root:$6$very-secret-hash:19000:0:99999:7:::"
+MIDSIZE = SMALL.parents[1] / "midsize" / "inventory.yaml"
+REPO_FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
 
 
 def audit_json(cli: CliRun, inventory: Path, *args: str) -> tuple[int, str, str]:
@@ -167,9 +169,6 @@ def test_convert_to_standard_output(cli: CliRun, tmp_path: Path) -> None:
     assert "assets:" in run.out and "client:" in run.out
     assert "wrote -:" in run.err  # the summary goes to standard error
     assert not Path("-").exists()
-
-
-REPO_FIXTURES = Path(__file__).resolve().parents[1] / "importers" / "fixtures"
 
 
 def test_dev_stdout_is_standard_output_not_replaced(tmp_path: Path) -> None:
@@ -395,9 +394,6 @@ def test_two_clients_drafted_into_one_folder_keep_their_files(cli: CliRun, tmp_p
         if line.startswith("client:")
     }
     assert clients == {"Acme/Ltd", "Acme Ltd."}
-
-
-MIDSIZE = SMALL.parents[1] / "midsize" / "inventory.yaml"
 
 
 # --- reading --------------------------------------------------------------------------------
