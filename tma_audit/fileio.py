@@ -3,11 +3,12 @@
 Reading (:func:`read_input`): every input (inventory YAML and CSV, exports, rulesets and
 the rulesets they extend, waiver registers, settings and wording files, companions,
 saved reports, lifecycle snapshots and the cache) is read here. Only regular files are
-read: a FIFO, a device (``/dev/zero``), a socket or a directory is refused without
-opening it for long (a FIFO is opened non-blocking, so it never hangs), and a file larger
-than the input size cap (:data:`DEFAULT_MAX_INPUT_BYTES`, or ``TMA_AUDIT_MAX_INPUT_BYTES``)
-is refused before it is read. Every failure is the caller's input error (exit 2) naming
-the file. Each file read is remembered by device and inode, so that no write of the
+read: a FIFO, a device (``/dev/zero``), a socket or a directory is refused before it is
+opened (and the open is non-blocking, so a FIFO swapped in meanwhile never hangs), and a
+file larger than the input size cap (:data:`DEFAULT_MAX_INPUT_BYTES`, or
+``TMA_AUDIT_MAX_INPUT_BYTES``) is refused before it is read. Every failure is the
+caller's error class naming the file (an input error, exit 2, unless the caller gives
+another: lifecycle snapshots are data errors). Each file read is remembered by device and inode, so that no write of the
 same run can replace it.
 
 References from one file to another (``extends``, ``assets_from``, ``wording``) must stay
