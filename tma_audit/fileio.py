@@ -8,14 +8,14 @@ opened (and the open is non-blocking, so a FIFO swapped in meanwhile never hangs
 file larger than the input size cap (:data:`DEFAULT_MAX_INPUT_BYTES`, or
 ``TMA_AUDIT_MAX_INPUT_BYTES``) is refused before it is read. Every failure is the
 caller's error class naming the file (an input error, exit 2, unless the caller gives
-another: lifecycle snapshots are data errors). Each file read is remembered by device and inode, so that no write of the
-same run can replace it.
+another: lifecycle snapshots are data errors). Each file read is remembered by device
+and inode, so that no write of the same run can replace it.
 
 References from one file to another (``extends``, ``assets_from``, ``wording``) must stay
 in the directory of the file that names them (:func:`resolve_reference`): absolute paths,
 ``..`` and symbolic links out of it are refused unless ``TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES``
-is set. A ruleset in a pull request cannot make the tool read (and quote, in an error)
-another file on the CI runner.
+is set or the run has ``--allow-outside-references``. A ruleset in a pull request cannot
+make the tool read (and quote, in an error) another file on the CI runner.
 
 Writing (:func:`write_file`): reports, ``--output-dir``, waiver drafts and registers,
 ``inventory convert`` and the lifecycle cache. A regular file (or a new one) is written
@@ -54,6 +54,8 @@ STDOUT_NAME = "-"
 _READ_CHUNK = 1 << 20
 #: (st_dev, st_ino) of every file read in this run -> the name it was read under
 _inputs: dict[tuple[int, int], str] = {}
+#: `tma-audit --allow-outside-references …` for this run
+_allow_outside = [False]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -169,11 +171,20 @@ def inputs_read() -> Mapping[tuple[int, int], str]:
 
 
 def forget_inputs() -> None:
-    """Start a new run: no file has been read yet."""
+    """Start a new run: no file has been read yet, no option allows outside references."""
     _inputs.clear()
+    _allow_outside[0] = False
+
+
+def allow_outside_references() -> None:
+    """The run's option `--allow-outside-references`."""
+    _allow_outside[0] = True
 
 
 def outside_references_allowed(env: Mapping[str, str] | None = None) -> bool:
+    """The option, or ``TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES`` set (not 0/no/false/off)."""
+    if _allow_outside[0]:
+        return True
     value = (env if env is not None else os.environ).get(ENV_ALLOW_OUTSIDE, "")
     return value.strip().lower() not in ("", "0", "no", "false", "off")
 
@@ -196,7 +207,8 @@ def resolve_reference(name: str, base: Path) -> Path:
         return path
     outside = RefusedReference(
         f"{name!r} is outside the directory of the file that names it; refusing to read it "
-        f"(name a file beside it, or set {ENV_ALLOW_OUTSIDE}=1 to allow this)"
+        f"(name a file beside it, or allow this with `tma-audit --allow-outside-references` "
+        f"or {ENV_ALLOW_OUTSIDE}=1)"
     )
     if given.is_absolute() or ".." in given.parts:
         raise outside

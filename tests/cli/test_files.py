@@ -509,9 +509,14 @@ def test_extends_out_of_the_directory_is_refused(
         assert "r.yaml:1: extends: " in run.err
         assert "outside the directory of the file that names it" in run.err
         assert "very-secret" not in run.err + run.out
-    # allowed on purpose: read (and the error is about that file)
+    # allowed on purpose, by the option (for this run only) or the environment: read (and
+    # the error is about that file)
+    args = ("audit", str(inventory), "--as-of", AS_OF, "--ruleset", str(ruleset))
+    run = cli("--allow-outside-references", *args)
+    assert run.code == 2 and "outside the directory" not in run.err
+    assert "outside the directory" in cli(*args).err
     monkeypatch.setenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", "1")
-    run = cli("audit", str(inventory), "--as-of", AS_OF, "--ruleset", str(ruleset))
+    run = cli(*args)
     assert run.code == 2 and "outside the directory" not in run.err
 
 
