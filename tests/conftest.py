@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tma_audit.audit import run_audit
+from tma_audit.fileio import forget_inputs
 from tma_audit.inventory import load_inventory
 from tma_audit.lifecycle import Lifecycle, load_shipped
 from tma_audit.model import AuditResult, Finding, Ruleset
@@ -41,6 +42,10 @@ def _isolated_user_dirs(
     monkeypatch.delenv("TMA_AUDIT_CONFIG", raising=False)
     monkeypatch.delenv("TMA_AUDIT_ENDOFLIFE_URL", raising=False)
     monkeypatch.delenv("TMA_AUDIT_UPDATES_URL", raising=False)
+    monkeypatch.delenv("TMA_AUDIT_MAX_INPUT_BYTES", raising=False)
+    monkeypatch.delenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", raising=False)
+    # files read by an earlier test are not inputs of this one (inode numbers are reused)
+    forget_inputs()
 
 
 @pytest.fixture(scope="session")

@@ -67,15 +67,15 @@ def read_settings_file(
     """The ``[data]`` table of the settings file; ({}) when there is no file."""
     named = env.get(ENV_CONFIG)
     path = Path(named).expanduser() if named else default_settings_file(env, platform, home)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from tma_audit.fileio import read_input
+
+    if not path.exists() and not path.is_symlink():
         if named:
-            raise InputError(
-                f"settings file not found (from {ENV_CONFIG})", file=str(path)
-            ) from None
+            raise InputError(f"settings file not found (from {ENV_CONFIG})", file=str(path))
         return None, {}
-    except (OSError, UnicodeDecodeError) as exc:
+    try:
+        text = read_input(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise InputError(f"cannot read settings file: {exc}", file=str(path)) from None
     import tomllib  # only when there is a settings file (an audit usually has none)
 

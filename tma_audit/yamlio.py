@@ -176,15 +176,10 @@ def _build(events: Any, file: str, error: type[TmaError]) -> Node | None:
 
 
 def read_yaml_file(path: Path, error: type[TmaError]) -> Node | None:
+    from tma_audit.fileio import read_input
+
     file = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise error("file not found", file=file) from None
-    except IsADirectoryError:
-        raise error("is a directory, not a file", file=file) from None
-    except OSError as exc:
-        raise error(f"cannot read: {exc.strerror}", file=file) from None
+    data = read_input(path, error=error)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -468,7 +468,7 @@ def test_write_output_replaces_the_target_only_when_every_piece_is_written(
 ) -> None:
     from collections.abc import Iterator
 
-    from tma_audit.cli.common import write_output
+    from tma_audit.fileio import write_file as write_output
 
     target = tmp_path / "report.json"
     write_output(target, iter(["{", '"a": 1', "}\n"]))

@@ -32,7 +32,7 @@ def test_draft_from_an_inventory(cli: CliRun, tmp_path: Path) -> None:
     run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(out))
     assert run.code == 0, run.err
     assert pdfs(out) == ["WD-HPBS-20261126-001-hartwell-pryce-building-supplies-ltd.pdf"]
-    register = out / "waivers-draft-2026-11-26.yaml"
+    register = out / "waivers-draft-HPBS-2026-11-26.yaml"
     assert register.is_file()
     assert "Drafted 1 waiver(s) for Hartwell & Pryce Building Supplies Ltd" in run.out
     assert str(register) in run.out
@@ -95,8 +95,8 @@ def test_draft_from_a_saved_json_report(cli: CliRun, tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert pdfs(from_report) == pdfs(from_inventory)
     # the same findings and items
-    reg_a = (from_report / "waivers-draft-2026-11-26.yaml").read_text(encoding="utf-8")
-    reg_b = (from_inventory / "waivers-draft-2026-11-26.yaml").read_text(encoding="utf-8")
+    reg_a = (from_report / "waivers-draft-HPBS-2026-11-26.yaml").read_text(encoding="utf-8")
+    reg_b = (from_inventory / "waivers-draft-HPBS-2026-11-26.yaml").read_text(encoding="utf-8")
     assert reg_a == reg_b
     # OS details come from the report's evidence
     reader = PdfReader(from_report / pdfs(from_report)[0])
@@ -127,7 +127,7 @@ def test_draft_skips_what_a_register_already_waives(cli: CliRun, tmp_path: Path)
         str(MIDSIZE_WAIVERS),
     )
     assert run.code == 0, run.err
-    register = (tmp_path / "waivers-draft-2026-11-26.yaml").read_text(encoding="utf-8")
+    register = (tmp_path / "waivers-draft-HPBS-2026-11-26.yaml").read_text(encoding="utf-8")
     assert '"LDS-ACCESS01"' not in register  # waived by W-2026-001
     assert "(waiver W-2026-004 expired on 2026-10-31)" in register  # drafted again
     assert '"WKF-PC001"' in register
@@ -238,15 +238,18 @@ def test_write_into_refuses_unsafe_names(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     for name in ("../x.pdf", "a/b.pdf", "/etc/x", "..", ".hidden", "", "x" * 200):
         with pytest.raises(InputError):
-            _write_into(tmp_path / "d", name, b"x")
-    # a symlink planted in the directory is not followed out of it
+            _write_into(tmp_path / "d", name, b"x", force=False)
+    # a symlink planted in the directory is not followed out of it: the draft gets the
+    # next name, and --force refuses to write through it
     outside = tmp_path / "outside.pdf"
     outside.write_bytes(b"keep")
     (tmp_path / "d" / "a.pdf").symlink_to(outside)
-    with pytest.raises(InputError, match="would land outside"):
-        _write_into(tmp_path / "d", "a.pdf", b"new")
+    assert _write_into(tmp_path / "d", "a.pdf", b"new", force=False).name == "a-2.pdf"
+    with pytest.raises(InputError, match="symbolic link"):
+        _write_into(tmp_path / "d", "a.pdf", b"new", force=True)
     assert outside.read_bytes() == b"keep"
-    _write_into(tmp_path / "d", "b.pdf", b"new")
+    assert (tmp_path / "d" / "a.pdf").is_symlink()
+    _write_into(tmp_path / "d", "b.pdf", b"new", force=False)
     assert (tmp_path / "d" / "b.pdf").read_bytes() == b"new"
 
 
@@ -337,7 +340,7 @@ def test_an_all_waived_audit_exits_0(cli: CliRun, tmp_path: Path) -> None:
         "waivers", "draft", str(inventory), "--as-of", AS_OF, "-o", str(drafts), "--include-unknown"
     )
     assert run.code == 0, run.err
-    register = drafts / "waivers-draft-2026-11-26.yaml"
+    register = drafts / "waivers-draft-ZURI-2026-11-26.yaml"
     run = cli("audit", str(inventory), "--as-of", AS_OF, "--waivers", str(register))
     assert run.code == 1  # drafted entries cover nothing until signed
     text = register.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from tma_audit.errors import ExitCode, TmaError
 
@@ -40,16 +41,24 @@ def run(argv: list[str] | None = None) -> int:
     The cyclic garbage collector is off while the command runs and back on after.
     """
     import gc
+    import signal
 
     from tma_audit.cli.app import build_app
+    from tma_audit.fileio import forget_inputs
 
+    forget_inputs()  # no file has been read by this run yet (tests run many in one process)
+    # SIGTERM unwinds like an interrupt: a write in progress removes its temporary file
+    previous = _on_sigterm(signal.SIGTERM)
     # A short-lived batch run that builds hundreds of thousands of small, acyclic
     # records: the cyclic collector would only rescan them (a third of the run time
     # on 35,000 assets). Reference counting still frees everything as usual.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        build_app(sys.argv[1:] if argv is None else argv)(args=argv)
+        try:
+            build_app(sys.argv[1:] if argv is None else argv)(args=argv)
+        finally:
+            _flush_stdout()
     except SystemExit as exc:
         return _code_of(exc.code)
     except TmaError as exc:
@@ -66,7 +75,34 @@ def run(argv: list[str] | None = None) -> int:
     finally:
         if was_enabled:
             gc.enable()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+class Terminated(SystemExit):
+    """SIGTERM: the run stops as from an interrupt (cleaning up), exit 128 + 15."""
+
+
+def _on_sigterm(signum: int) -> Any:
+    """Raise Terminated on SIGTERM; the previous handler (None if it cannot be set)."""
+    import signal
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise Terminated(128 + signum)
+
+    try:
+        return signal.signal(signum, handler)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _flush_stdout() -> None:
+    """Flush standard output now: a full disk (`> /dev/full`) is an error, exit 2."""
+    from tma_audit.fileio import write_stdout
+
+    if sys.stdout is not None:
+        write_stdout("")
 
 
 def _code_of(code: object) -> int:

@@ -36,8 +36,20 @@ def root(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    allow_outside_references: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside-references",
+            help="Let extends:, assets_from: and wording: name files outside the directory "
+            "of the file that names them (or set TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES=1).",
+        ),
+    ] = False,
 ) -> None:
     """Audit a client's IT inventory against the Technology Management Agreement."""
+    if allow_outside_references:
+        from tma_audit.fileio import allow_outside_references as allow
+
+        allow()
 
 
 def _audit(app: typer.Typer) -> None:

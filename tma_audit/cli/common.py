@@ -1,13 +1,10 @@
-"""Helpers shared by commands: dates, colour, writing files safely."""
+"""Helpers shared by commands: dates, colour, width (files are written by tma_audit.fileio)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import sys
-import tempfile
-from collections.abc import Iterable
-from pathlib import Path
 
 from tma_audit.errors import InputError
 
@@ -40,37 +37,3 @@ def terminal_width(default: int = 100) -> int:
         except OSError:
             return default
     return default
-
-
-def write_output(path: Path, content: str | Iterable[str]) -> None:
-    """Write atomically: a temporary file beside the target, then rename.
-
-    `content` is the text, or its pieces in order. The target is replaced only once
-    everything is written: a failure leaves what was there.
-    """
-    target = path
-    if target.is_dir():
-        raise InputError("is a directory; give a file name", file=str(path), field="--output")
-    parent = target.parent if str(target.parent) else Path()
-    if not parent.exists():
-        raise InputError(f"directory {parent} does not exist", file=str(path), field="--output")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(content, str):
-                handle.write(content)
-            else:
-                handle.writelines(content)
-        # mkstemp makes the file private (0600); a report gets the usual permissions
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)
-        Path(tmp).replace(target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(
-            f"cannot write: {exc.strerror}", file=str(path), field="--output"
-        ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)  # e.g. rendering a piece failed: no stray file
-        raise

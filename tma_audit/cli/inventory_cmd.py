@@ -70,7 +70,11 @@ def convert(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="The native YAML inventory to write.", show_default=False
+            "--output",
+            "-o",
+            help="The native YAML inventory to write ('-': standard output; the summary then "
+            "goes to standard error).",
+            show_default=False,
         ),
     ],
     force: Annotated[
@@ -91,18 +95,22 @@ def convert(
     data: DataOption = None,
 ) -> None:
     """Convert exports to a native YAML inventory; report what was mapped, unused, guessed."""
-    from tma_audit.cli.common import write_output
     from tma_audit.errors import InputError
+    from tma_audit.fileio import check_target, write_file, write_stdout
     from tma_audit.inventory.importers.api import ImportOptions, convert_exports
 
-    if output.exists() and not force:
+    target = check_target(output)
+    if not target.stream and target.identity is not None and not force:
         raise InputError("exists; give --force to overwrite it", file=str(output), field="--output")
     options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
     conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
-    write_output(output, conversion.text)
+    write_file(output, conversion.text)  # checked again: the exports are read by now
     count = len(conversion.result.assets)
-    sys.stdout.write("\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]))
-    sys.stdout.write("\n")
+    summary = "\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]) + "\n"
+    if target.stdout:
+        sys.stderr.write(summary)
+    else:
+        write_stdout(summary)
 
 
 @app.command("validate", no_args_is_help=True)

@@ -69,21 +69,26 @@ def parse_formats(text: str) -> list[Format]:
 def report_targets(
     formats: Sequence[Format], outputs: Sequence[str] | None, output_dir: Path | None
 ) -> dict[Format, Path | None]:
-    """Each format's file, or None for standard output (at most one format)."""
+    """Each format's file, or None for standard output (at most one format; `-` is
+    standard output too). Two formats to one file are a usage error."""
+    from tma_audit.fileio import is_stdout_name
+
     names = {f.value: f for f in Format}
-    explicit: dict[Format, Path] = {}
-    plain: list[Path] = []
+    explicit: dict[Format, Path | None] = {}
+    plain: list[Path | None] = []
     for value in outputs or ():
         name, sep, path = value.partition("=")
         fmt = names.get(name.strip().lower()) if sep else None
         if fmt is None:
-            plain.append(Path(value))
+            plain.append(None if is_stdout_name(value) else Path(value))
             continue
         if fmt not in formats:
             raise InputError(f"{value}: {fmt.value} is not one of --format", field="--output")
         if not path:
             raise InputError(f"{value}: no file name after '='", field="--output")
-        explicit[fmt] = Path(path)
+        if fmt in explicit:
+            raise InputError(f"{value}: a second --output for {fmt.value}", field="--output")
+        explicit[fmt] = None if is_stdout_name(path) else Path(path)
     if plain:
         rest = [f for f in formats if f not in explicit]
         if len(plain) > 1 or len(rest) != 1:
@@ -110,7 +115,46 @@ def report_targets(
             "or --output FORMAT=FILE",
             field="--format",
         )
+    _refuse_shared_files(targets)
     return targets
+
+
+def _refuse_shared_files(targets: dict[Format, Path | None]) -> None:
+    """Two formats written to one file would keep only the last: a usage error."""
+    seen: dict[object, Format] = {}
+    for fmt, path in targets.items():
+        if path is None:
+            continue
+        try:
+            info = path.stat()
+            key: object = (info.st_dev, info.st_ino)
+        except OSError:
+            key = path.resolve()
+        if key in seen:
+            raise InputError(
+                f"{seen[key].value} and {fmt.value} would both be written to {path}: give "
+                "each format its own file",
+                field="--output",
+            )
+        seen[key] = fmt
+
+
+def check_report_targets(targets: dict[Format, Path | None], output_dir: Path | None) -> None:
+    """Before anything is rendered or written: every file can be written, none is an input
+    of this run (call once every input has been read)."""
+    from tma_audit.fileio import check_target
+
+    for path in targets.values():
+        if path is None:
+            continue
+        in_dir = _in_output_dir(path, output_dir)
+        if in_dir and not (output_dir is not None and output_dir.is_dir()):
+            continue  # the directory is made later: nothing there yet
+        check_target(path, field="--output-dir" if in_dir else "--output")
+
+
+def _in_output_dir(path: Path, output_dir: Path | None) -> bool:
+    return output_dir is not None and path.parent == output_dir
 
 
 def write_reports(
@@ -123,9 +167,11 @@ def write_reports(
 ) -> None:
     """Render every format; write the files; then print the one for standard output."""
     from tma_audit import __version__
-    from tma_audit.cli.common import terminal_width, use_color, write_output
+    from tma_audit.cli.common import terminal_width, use_color
+    from tma_audit.fileio import write_file, write_stdout
     from tma_audit.reports import get_chunk_renderer
 
+    check_report_targets(targets, output_dir)
     if output_dir is not None:
         try:
             output_dir.mkdir(parents=True, exist_ok=True)
@@ -150,11 +196,11 @@ def write_reports(
         if path is None:
             stdout_content = list(content)
         else:
-            write_output(path, content)
+            in_dir = _in_output_dir(path, output_dir)
+            write_file(path, content, field="--output-dir" if in_dir else "--output")
     progress.stop()
     if stdout_content is not None:
-        sys.stdout.writelines(stdout_content)
-        sys.stdout.flush()
+        write_stdout(stdout_content)
 
 
 class Progress:

@@ -29,7 +29,7 @@ def plan(
     ] = PlanFormat.CSV,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+        typer.Option("--output", "-o", help="Write to this file instead of standard output ('-')."),
     ] = None,
     ruleset: Annotated[
         Path | None,
@@ -64,8 +64,9 @@ def plan(
 
     from tma_audit import __version__
     from tma_audit.audit import run_audit
-    from tma_audit.cli.common import parse_as_of, terminal_width, use_color, write_output
+    from tma_audit.cli.common import parse_as_of, terminal_width, use_color
     from tma_audit.cli.data_cmd import load_for_audit
+    from tma_audit.fileio import is_stdout_name, write_file, write_stdout
     from tma_audit.inventory import load_inventory
     from tma_audit.reports import RenderOptions, get_plan_renderer
     from tma_audit.rules import load_ruleset
@@ -84,6 +85,8 @@ def plan(
 
         register = load_register(waivers)
     result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
+    if output is not None and is_stdout_name(output):
+        output = None
     to_terminal = output is None and sys.stdout.isatty()
     options = RenderOptions(
         width=terminal_width() if output is None else 100,
@@ -92,7 +95,6 @@ def plan(
     )
     content = get_plan_renderer(fmt)(result, options)
     if output is not None:
-        write_output(output, content)
+        write_file(output, content)
     else:
-        sys.stdout.write(content)
-        sys.stdout.flush()
+        write_stdout(content)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import re
 import sys
 import textwrap
@@ -128,6 +127,14 @@ def draft(
             metavar="FILE",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite drafts and registers of the same name in DIR (by default they "
+            "are kept and the new files get a numbered name).",
+        ),
+    ] = False,
     ruleset: RulesetOption = None,
     as_of: AsOfOption = None,
     data: DataOption = None,
@@ -140,6 +147,7 @@ def draft(
     from tma_audit.waivers.drafts import (
         DraftOptions,
         asset_details,
+        client_code,
         default_expiry,
         details_from_result,
         plan_drafts,
@@ -220,7 +228,7 @@ def draft(
     written: list[str] = []
     for document in documents:
         rendered = render_pdf(document, draft_settings, __version__)
-        path = _write_into(directory, document.file_name, rendered.data)
+        path = _write_into(directory, document.file_name, rendered.data, force=force)
         for char in sorted(rendered.missing_glyphs):
             _warn(
                 f"{document.document_id}: no shipped font can draw {char!r} "
@@ -228,9 +236,12 @@ def draft(
             )
         written.append(f"  {path}  ({len(document.items)} finding(s), {rendered.pages} page(s))")
     entries = sum(len(d.entries) for d in documents)
-    register_name = f"waivers-draft-{result.as_of.isoformat()}.yaml"
+    register_name = f"waivers-draft-{client_code(client)}-{result.as_of.isoformat()}.yaml"
     register_path = _write_into(
-        directory, register_name, register_text(documents, result, __version__).encode("utf-8")
+        directory,
+        register_name,
+        register_text(documents, result, __version__).encode("utf-8"),
+        force=force,
     )
     findings = sum(len(d.items) for d in documents)
     sys.stdout.write(
@@ -403,7 +414,12 @@ def _warn(message: str) -> None:
 
 def _output_directory(path: Path) -> Path:
     from tma_audit.errors import InputError
+    from tma_audit.fileio import is_stdout_name
 
+    if is_stdout_name(path):
+        raise InputError(
+            "drafts go into a directory, not to standard output ('-')", field="--output-dir"
+        )
     if path.exists() and not path.is_dir():
         raise InputError("exists and is not a directory", file=str(path), field="--output-dir")
     try:
@@ -415,30 +431,43 @@ def _output_directory(path: Path) -> Path:
     return path
 
 
-def _write_into(directory: Path, name: str, content: bytes) -> Path:
-    """Write `name` inside `directory`, atomically; a name that could leave it is refused.
+def _write_into(directory: Path, name: str, content: bytes, *, force: bool) -> Path:
+    """Write `name` inside `directory`; a name that could leave it is refused.
 
-    Names are built from document IDs and slugs of [a-z0-9-] only; this is the last
-    line of defence: no separator, no '..', no absolute path, no symlink escape.
+    Names are built from document IDs and slugs of [A-Za-z0-9-] only; this is the last
+    line of defence: no separator, no '..', no absolute path, no symbolic link (a link at
+    the name is never followed). An existing file is kept: the new one gets the first
+    free name `NAME-2.pdf`, `NAME-3.pdf` … (deterministic), unless `force` replaces it.
     """
     from tma_audit.errors import InputError
+    from tma_audit.fileio import TargetExistsError, check_target, write_file
 
     if not _SAFE_NAME.match(name) or ".." in name:
         raise InputError(f"refusing to write an unsafe file name {name!r}", file=str(directory))
-    target = directory / name
-    root = directory.resolve()
-    if target.resolve().parent != root:
-        raise InputError(
-            f"refusing to write {name!r}: it would land outside {directory}", file=str(directory)
-        )
-    # a temporary file beside the target, then a rename: readers never see half a file;
-    # created with open() so it gets the usual permissions (umask), not mkstemp's 0600
-    tmp = root / f".{name}.{os.getpid()}.tmp"
-    try:
-        with tmp.open("wb") as handle:
-            handle.write(content)
-        tmp.replace(root / name)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {name}: {exc.strerror}", file=str(directory)) from None
-    return target
+    stem, _, suffix = name.rpartition(".")
+    for number in range(1, 10_000):
+        candidate = name if number == 1 else f"{stem}-{number}.{suffix}"
+        target = directory / candidate
+        if target.is_symlink():
+            if force:
+                raise InputError(
+                    f"refusing to write {candidate!r}: it is a symbolic link",
+                    file=str(directory),
+                    field="--output-dir",
+                )
+            continue
+        if not force and target.exists():
+            continue
+        checked = check_target(target, field="--output-dir")
+        if checked.stream:
+            raise InputError(
+                f"refusing to write {candidate!r}: it is not a regular file",
+                file=str(directory),
+                field="--output-dir",
+            )
+        try:
+            write_file(checked, content, field="--output-dir", exclusive=not force)
+        except TargetExistsError:
+            continue  # made by someone else meanwhile: the next name
+        return target
+    raise InputError(f"too many files named {stem}-N.{suffix}", file=str(directory))

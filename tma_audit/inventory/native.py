@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tma_audit.errors import InventoryError
+from tma_audit.fileio import RefusedReference, read_input, resolve_reference
 from tma_audit.inventory.columns import build_assets, locations
 from tma_audit.inventory.fields import (
     CONTROL,
@@ -88,9 +89,15 @@ def load_yaml_inventory(
     if data.get("assets_from"):  # the importers import this module: load them late
         from tma_audit.inventory.importers import is_native_csv
     for index, name in enumerate(data.get("assets_from") or ()):
-        csv_path = (path.parent / name).resolve() if not Path(name).is_absolute() else Path(name)
-        if not csv_path.is_file():
-            line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
+        line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
+        try:
+            reference = resolve_reference(name, path.parent)
+        except RefusedReference as exc:
+            raise InventoryError(
+                str(exc), file=file, line=line, field=f"assets_from[{index}]"
+            ) from None
+        csv_path = reference.resolve()
+        if not csv_path.exists():  # a FIFO or a device exists: the reader refuses it
             raise InventoryError(
                 f"CSV file {name!r} not found (looked for {csv_path})",
                 file=file,
@@ -206,10 +213,7 @@ def _field_spec(path: tuple[str, ...]) -> FieldSpec:
 
 
 def load_csv_assets(path: Path, file: str) -> list[Asset]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InventoryError(f"cannot read: {exc.strerror}", file=file) from None
+    raw = read_input(path, error=InventoryError, display=file)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

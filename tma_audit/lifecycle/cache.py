@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -112,42 +110,21 @@ def cache_file(cache_dir: Path) -> Path:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once; on any failure the old file stays."""
+    from tma_audit.fileio import write_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise CacheError(f"cannot write the cache: {exc.strerror or exc}", file=str(path)) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise CacheError(
-                f"cannot write the cache: {exc.strerror or exc}", file=str(path)
-            ) from None
-        raise
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows it (POSIX)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    write_file(
+        path,
+        data,
+        field=None,
+        error=CacheError,
+        durable=True,
+        failure="cannot write the cache",
+        replace_input=True,  # the cache is read, then refreshed
+    )
 
 
 def dump_document(document: Mapping[str, Any]) -> bytes:
@@ -215,12 +192,14 @@ def _read_cache(
     path: Path,
 ) -> tuple[bytes | None, dict[str, Any] | None, SnapshotInfo | None, str | None]:
     """(raw, document, info, problem); all None when there is no cache."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    from tma_audit.fileio import read_input
+
+    if not path.exists() and not path.is_symlink():
         return None, None, None, None
-    except OSError as exc:
-        return None, None, None, f"cannot read {path}: {exc.strerror or exc}"
+    try:
+        raw = read_input(path, error=SnapshotError)
+    except SnapshotError as exc:
+        return None, None, None, str(exc)
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -279,11 +258,9 @@ def load_best(cache_dir: Path | None) -> DataInUse:
 
 def load_pinned(path: Path) -> DataInUse:
     """A snapshot file named by the user (``--data``): used as it is, or a SnapshotError."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SnapshotError(f"cannot read lifecycle snapshot: {reason}", file=str(path)) from exc
+    from tma_audit.fileio import read_input
+
+    raw = read_input(Path(path), error=SnapshotError, what="lifecycle snapshot")
     lifecycle = parse_snapshot(raw, str(path), str(path))
     document = json.loads(raw)
     return DataInUse(

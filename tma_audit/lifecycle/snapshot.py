@@ -48,11 +48,9 @@ def _load_shipped() -> Lifecycle:
 
 def load_snapshot(path: Path) -> Lifecycle:
     """A snapshot file; raises SnapshotError when it cannot be read or is not valid."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise SnapshotError(f"cannot read lifecycle snapshot: {reason}", file=str(path)) from exc
+    from tma_audit.fileio import read_input
+
+    raw = read_input(Path(path), error=SnapshotError, what="lifecycle snapshot")
     return parse_snapshot(raw, str(path), str(path))
 
 

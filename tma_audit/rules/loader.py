@@ -59,15 +59,13 @@ def load_ruleset(path: Path | None) -> Ruleset:
     """The default ruleset, or the ruleset at `path` (which may extend the default)."""
     if path is None:
         return load_default_ruleset()
+    from tma_audit.fileio import read_input
+
     file = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise RulesetError("ruleset file not found", file=file) from None
-    except IsADirectoryError:
-        raise RulesetError("is a directory, not a ruleset file", file=file) from None
-    except OSError as exc:
-        raise RulesetError(f"cannot read: {exc.strerror}", file=file) from None
+        text = read_input(path, error=RulesetError, not_found="ruleset file not found").decode(
+            "utf-8-sig"
+        )
     except UnicodeDecodeError:
         raise RulesetError("not valid UTF-8 text", file=file) from None
     return parse_ruleset(text, file, base=path.parent)
@@ -148,10 +146,15 @@ def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
     name = reader.text(node, "extends")
     if name == DEFAULT_NAME:
         return load_default_ruleset()
+    from tma_audit.fileio import RefusedReference, resolve_reference
+
     path = Path(name)
-    if not path.is_absolute() and base is not None:
-        path = base / path
-    if not path.is_file():
+    if base is not None:
+        try:
+            path = resolve_reference(name, base)
+        except RefusedReference as exc:
+            raise reader.fail(str(exc), node, "extends") from None
+    if not path.exists():  # a FIFO or a device exists: the reader refuses it
         raise reader.fail(
             f"cannot extend {name!r}: no such ruleset file ({path}); use "
             "'default' for the shipped ruleset",

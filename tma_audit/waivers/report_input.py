@@ -96,15 +96,10 @@ def is_json_report(path: Path) -> bool:
 
 
 def load_report(path: Path) -> AuditResult:
+    from tma_audit.fileio import read_input
+
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a report file", file=file) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=file) from None
+    raw = read_input(path)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

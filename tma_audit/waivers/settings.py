@@ -196,9 +196,14 @@ def load_settings(path: Path | None) -> DraftSettings:
     if "wording" in top:
         name = _text(top["wording"], file, "wording")
         if name:
-            wording_path = Path(name)
-            if not wording_path.is_absolute():
-                wording_path = path.parent / wording_path
+            from tma_audit.fileio import RefusedReference, resolve_reference
+
+            try:
+                wording_path = resolve_reference(name, path.parent)
+            except RefusedReference as exc:
+                raise WaiverError(
+                    str(exc), file=file, line=top["wording"].line, field="wording"
+                ) from None
             wording = load_wording(wording_path)
     return DraftSettings(provider, wording, page_size, control_lines)
 

@@ -35,6 +35,8 @@ def is_native_csv(path: Path) -> bool:
     Native when it has both `hostname` and `kind`, or when at least half of its named
     columns are native fields (the native loader then explains any stray column).
     """
+    if not path.is_file():
+        return True  # not a regular file (a FIFO would block): the native loader refuses it
     try:
         with path.open("rb") as handle:
             head = handle.read(65536)

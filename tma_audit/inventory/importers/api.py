@@ -297,4 +297,6 @@ def with_companion(path: Path, result: ImportResult) -> tuple[str, Inventory]:
         sources=(*result.inventory.sources, file),
         coverage=coverage,
     )
-    return path.read_text(encoding="utf-8-sig"), combined
+    from tma_audit.fileio import read_input
+
+    return read_input(path, error=InventoryError).decode("utf-8-sig"), combined

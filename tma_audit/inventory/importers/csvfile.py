@@ -82,15 +82,10 @@ class Table:
 
 def read_table(path: Path, file: str | None = None) -> Table:
     """Read an export file into a :class:`Table` (errors name the file and the line)."""
+    from tma_audit.fileio import read_input
+
     display = file or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InventoryError("file not found", file=display) from None
-    except IsADirectoryError:
-        raise InventoryError("is a directory, not a file", file=display) from None
-    except OSError as exc:
-        raise InventoryError(f"cannot read: {exc.strerror}", file=display) from None
+    raw = read_input(path, error=InventoryError, display=display)
     return parse_table(raw, display)
 
 
