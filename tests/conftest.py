@@ -41,6 +41,9 @@ def _isolated_user_dirs(
     monkeypatch.delenv("TMA_AUDIT_CONFIG", raising=False)
     monkeypatch.delenv("TMA_AUDIT_ENDOFLIFE_URL", raising=False)
     monkeypatch.delenv("TMA_AUDIT_UPDATES_URL", raising=False)
+    # Microsoft's API is the default source: a test that does not serve it on loopback
+    # gets a refused connection, never the internet.
+    monkeypatch.setenv("TMA_AUDIT_MSRC_URL", "http://127.0.0.1:9/msrc-not-served")
 
 
 @pytest.fixture(scope="session")

@@ -86,6 +86,7 @@ def cache_of(home: Path) -> Path:
 
 def urls(server: Upstream, updates: bool = True) -> list[str]:
     args = ["--endoflife-url", f"{server.url}/api/v1", "--timeout", "2", "--retries", "1"]
+    args += ["--msrc-url", f"{server.url}/msrc"]
     return [*args, "--updates-url", f"{server.url}/updates"] if updates else args
 
 
@@ -135,6 +136,7 @@ def test_urls_from_the_settings_file_and_the_environment(
         encoding="utf-8",
     )
     monkeypatch.setenv("TMA_AUDIT_UPDATES_URL", f"{upstream.url}/updates")
+    monkeypatch.setenv("TMA_AUDIT_MSRC_URL", f"{upstream.url}/msrc")
     run = cli("data", "update", "-q")
     assert (run.code, run.out, run.err) == (0, "", "")
     assert (home / "mine" / "snapshot.json").exists()
@@ -171,9 +173,11 @@ def test_a_failed_update_without_a_cache_keeps_the_shipped_data(
     cli: CliRun, home: Path, upstream: Upstream
 ) -> None:
     upstream.set(WS, Reply(500))
+    upstream.set("/msrc/updates", Reply(503))
     run = cli("data", "update", *urls(upstream, updates=False))
     assert run.code == 3
     assert "HTTP 500 server error (gave up after 2 attempts)" in run.err
+    assert "HTTP 503 service unavailable (gave up after 2 attempts)" in run.err
     assert not cache_of(home).exists()
     assert not list((home / "cache").glob("**/*.tmp"))
     audit = cli("audit", str(SMALL), "--as-of", "2026-11-26")

@@ -238,9 +238,14 @@ def test_settings_precedence(tmp_path: Path) -> None:
         "cache_dir": "default",
         "timeout": f"settings file {config}",
         "retries": f"settings file {config}",
+        "msrc_url": "default",
+        "deadline": "default",
     }
     defaults = resolve_data_settings(env={}, platform="linux", home=tmp_path)
     assert defaults.endoflife_url == DEFAULT_ENDOFLIFE_URL and defaults.updates_url is None
+    # Microsoft's security update API is the default source of the update history
+    assert defaults.msrc_url == "https://api.msrc.microsoft.com/cvrf/v3.0"
+    assert defaults.deadline == 300.0
     with pytest.raises(InputError, match="settings file not found"):
         resolve_data_settings(
             env={"TMA_AUDIT_CONFIG": str(tmp_path / "nope.toml")}, platform="linux", home=tmp_path
