@@ -268,17 +268,26 @@ class HttpClient:
         left = deadline.left()
         if left <= 0:
             raise deadline.error()
-        watchdog = threading.Timer(left, self._connections.cut)
+        fired = threading.Event()
+
+        def cut() -> None:
+            fired.set()
+            self._connections.cut()
+
+        watchdog = threading.Timer(left, cut)
         watchdog.daemon = True
         watchdog.start()
         try:
-            return self._request(url, headers, deadline)
+            answer = self._request(url, headers, deadline)
         except (_Retry, FetchError):
-            if deadline.left() <= 0:
+            if fired.is_set() or deadline.left() <= 0:
                 raise deadline.error() from None
             raise
         finally:
             watchdog.cancel()
+        if fired.is_set():  # the cut may read as a short, even empty, answer
+            raise deadline.error()
+        return answer
 
     def _request(self, url: str, headers: dict[str, str], deadline: Deadline | None) -> Answer:
         timeout = self.config.timeout
@@ -858,7 +867,6 @@ def _refresh_msrc(
         releases = parse_release_list(decode_json(answer.body, answer.content_type), today)
     except (FetchError, SourceError) as exc:
         return None, None, SourceOutcome(MSRC, Status.FAILED, f"{list_url}: {exc}; {kept}")
-    wanted = _wanted(releases, base, today)
     in_use: dict[str, Month] = {}
     records: dict[str, Any] = {}
     for ident, record in held.items():
@@ -866,6 +874,9 @@ def _refresh_msrc(
         if month is not None and month.id == ident:
             in_use[ident] = month
             records[ident] = record
+    # the months of the window, and the held ones (Microsoft revises old months too)
+    window = {r.id for r in _wanted(releases, base, today)}
+    wanted = [r for r in releases if r.id in window or r.id in in_use]
     fetched = not_modified = 0
     for index, release in enumerate(wanted):
         context.tell(f"{MSRC}: {release.id}", index, len(wanted))
