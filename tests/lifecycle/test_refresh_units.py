@@ -359,7 +359,7 @@ def test_a_broken_cache_is_a_warning(tmp_path: Path, content: bytes, problem: st
 
 
 def _moved(products: dict[str, Any], slugs: set[str], field: str, to: str) -> dict[str, Any]:
-    out = json.loads(json.dumps(products))
+    out: dict[str, Any] = json.loads(json.dumps(products))
     for slug in slugs:
         for release in out[slug]["releases"]:
             if isinstance(release.get(field), str):

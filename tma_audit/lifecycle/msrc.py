@@ -299,6 +299,22 @@ def parse_cvrf(data: Any, expected: Release, today: dt.date) -> Month:
     return Month(expected.id, initial.date(), current.isoformat(), updates, builds)
 
 
+def parse_cvrf_document(data: Any, today: dt.date) -> Month:
+    """A CVRF document on its own (a file, not an answer to a request): its ID and dates
+    come from its own ``DocumentTracking``."""
+    tracking = _obj(_obj(data, "document").get("DocumentTracking"), "DocumentTracking")
+    ident = _obj(tracking.get("Identification"), "DocumentTracking.Identification")
+    name = _str(_obj(ident.get("ID"), "Identification.ID").get("Value"), "Identification.ID")
+    if not _MONTH_ID.fullmatch(name):
+        raise SourceError(f"DocumentTracking.Identification.ID: not a month ID: {name!r}")
+    release = Release(
+        name,
+        _moment(tracking.get("InitialReleaseDate"), "DocumentTracking.InitialReleaseDate"),
+        _moment(tracking.get("CurrentReleaseDate"), "DocumentTracking.CurrentReleaseDate"),
+    )
+    return parse_cvrf(data, release, today)
+
+
 # --- merging ------------------------------------------------------------------------------
 
 
