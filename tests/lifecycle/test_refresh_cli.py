@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -564,3 +565,21 @@ def test_implausible_lifecycle_changes_are_refused_unless_accepted(
     accepted = cli("data", "update", *urls(upstream), "--accept-changes")
     assert accepted.code == 0, accepted.err
     assert "implausible changes accepted (--accept-changes)" in accepted.err
+
+
+def test_a_server_that_trickles_cannot_hold_data_update_past_its_deadline(
+    cli: CliRun, home: Path, upstream: Upstream
+) -> None:
+    body = (REPO / "tests" / "lifecycle" / "fixtures" / "msrc_updates.json").read_bytes()
+    upstream.set(
+        "/msrc/updates",
+        Reply(200, body, {"Content-Type": "application/json"}, trickle=0.2, trickle_headers=True),
+    )
+    started = time.monotonic()
+
+    run = cli("data", "update", *urls(upstream), "--deadline", "3")
+
+    assert time.monotonic() - started < 10
+    assert run.code == 3
+    assert "MSRC security updates" in run.err and "not answered within the" in run.err
+    assert "deadline of 3 s" in run.err
