@@ -442,7 +442,7 @@ def test_an_answer_dated_in_the_future_is_refused(
     run = cli("data", "update", *urls(upstream))
 
     assert run.code == 3
-    assert "metadata.lastCollected 3000-01-01 is after the day it was fetched" in run.err, run.err
+    assert "metadata.lastCollected: 3000-01-01 is after the day it was fetched" in run.err, run.err
     assert (
         json.loads(cache_of(home).read_bytes())["updates_date"]
         == json.loads(before)["updates_date"]

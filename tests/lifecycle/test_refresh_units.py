@@ -409,4 +409,4 @@ def test_an_answer_generated_in_the_future_is_refused() -> None:
             validators_usable=False,
         )
     assert result.outcomes[0].status is Status.FAILED
-    assert "generated_at 3000-01-01 is after the day it was fetched" in result.outcomes[0].message
+    assert "generated_at: 3000-01-01 is after the day it was fetched" in result.outcomes[0].message

@@ -133,11 +133,13 @@ def _moment(value: Any, where: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _not_after(moment: dt.datetime, latest: dt.date, where: str) -> None:
-    """Refuse a date after the moment of fetching (one day's slack for time zones)."""
-    if moment.date() > latest + dt.timedelta(days=1):
+def not_after_today(moment: dt.datetime | dt.date, today: dt.date, what: str) -> None:
+    """Refuse a date after the day of fetching (a day's slack for time zones): an answer
+    dated in the future cannot be true, and would outrank every genuine one after it."""
+    day = moment.date() if isinstance(moment, dt.datetime) else moment
+    if day > today + dt.timedelta(days=1):
         raise SourceError(
-            f"{where}: {moment.date()} is after the day it was fetched ({latest}); "
+            f"{what}: {day} is after the day it was fetched ({today}); "
             "a source that dates its answers in the future is not trusted"
         )
 
@@ -161,8 +163,8 @@ def parse_release_list(data: Any, today: dt.date) -> tuple[Release, ...]:
         where = f"{where} ({ident})"
         initial = _moment(row.get("InitialReleaseDate"), f"{where}.InitialReleaseDate")
         current = _moment(row.get("CurrentReleaseDate"), f"{where}.CurrentReleaseDate")
-        _not_after(initial, today, f"{where}.InitialReleaseDate")
-        _not_after(current, today, f"{where}.CurrentReleaseDate")
+        not_after_today(initial, today, f"{where}.InitialReleaseDate")
+        not_after_today(current, today, f"{where}.CurrentReleaseDate")
         if current < initial:
             raise SourceError(f"{where}: CurrentReleaseDate is before InitialReleaseDate")
         if ident in releases:
@@ -225,8 +227,8 @@ def parse_cvrf(data: Any, expected: Release, today: dt.date) -> Month:
             raise SourceError(f"asked for {expected.id!r}, the document is {named!r}")
     initial = _moment(tracking.get("InitialReleaseDate"), "DocumentTracking.InitialReleaseDate")
     current = _moment(tracking.get("CurrentReleaseDate"), "DocumentTracking.CurrentReleaseDate")
-    _not_after(initial, today, "DocumentTracking.InitialReleaseDate")
-    _not_after(current, today, "DocumentTracking.CurrentReleaseDate")
+    not_after_today(initial, today, "DocumentTracking.InitialReleaseDate")
+    not_after_today(current, today, "DocumentTracking.CurrentReleaseDate")
     if current < initial:
         raise SourceError("DocumentTracking: CurrentReleaseDate is before InitialReleaseDate")
     products = _products(top.get("ProductTree"))
@@ -243,7 +245,7 @@ def parse_cvrf(data: Any, expected: Release, today: dt.date) -> Month:
         if remediations is None:
             continue
         first = _first_published(vuln, where)
-        _not_after(first or initial, today, f"{where}.RevisionHistory")
+        not_after_today(first or initial, today, f"{where}.RevisionHistory")
         released = max(initial, first).date() if first else initial.date()
         for r_index, raw_fix in enumerate(_list(remediations, f"{where}.Remediations")):
             at = f"{where}.Remediations[{r_index}]"

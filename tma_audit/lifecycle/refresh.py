@@ -36,7 +36,13 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from tma_audit import __version__
-from tma_audit.lifecycle.msrc import Month, merge_updates, parse_cvrf, parse_release_list
+from tma_audit.lifecycle.msrc import (
+    Month,
+    merge_updates,
+    not_after_today,
+    parse_cvrf,
+    parse_release_list,
+)
 from tma_audit.lifecycle.sources import (
     DEFAULT_ENDOFLIFE_URL,
     KEPT_UPDATE_TYPES,
@@ -565,16 +571,6 @@ class _Context:
             self.progress(label, done, total)
 
 
-def _not_future(moment: dt.datetime | dt.date, today: dt.date, what: str) -> None:
-    """Refuse a date after the moment of fetching (one day's slack for time zones)."""
-    day = moment.date() if isinstance(moment, dt.datetime) else moment
-    if day > today + dt.timedelta(days=1):
-        raise SourceError(
-            f"{what} {day} is after the day it was fetched ({today}); "
-            "a source that dates its answers in the future is not trusted"
-        )
-
-
 def _refresh_products(
     context: _Context, base: Mapping[str, Any], prior: Any, notes: list[str]
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, SourceOutcome, tuple[str, ...]]:
@@ -604,7 +600,7 @@ def _refresh_products(
                 not_modified += 1
                 continue
             api = parse_product_response(decode_json(answer.body, answer.content_type), slug)
-            _not_future(api.generated_at, context.today, "generated_at")
+            not_after_today(api.generated_at, context.today, "generated_at")
         except (FetchError, SourceError) as exc:
             return (
                 None,
@@ -779,7 +775,7 @@ def _refresh_updates(
         history = parse_update_history(
             decode_json(answer.body, answer.content_type), base.get("updates", {})
         )
-        _not_future(history.collected, context.today, "metadata.lastCollected")
+        not_after_today(history.collected, context.today, "metadata.lastCollected")
     except (FetchError, SourceError) as exc:
         return None, None, SourceOutcome(UPDATES, Status.FAILED, f"{url}: {exc}; {kept}")
     context.tell(UPDATES, 1, 1)
