@@ -392,3 +392,23 @@ def test_with_the_mirror_too_the_newer_data_wins_per_build(
     assert updates["server"]["20348"][-1] == "5830:KB5140004:2026-11-10"
     assert updates["server"]["17763"][-1] == "9460:KB5140002:2026-11-10"  # from MSRC
     assert updates["server"]["20348"].count("5830:KB5140004:2026-11-10") == 1
+
+
+def test_a_mirror_refresh_keeps_the_months_held(upstream: Upstream, tmp_path: Path) -> None:
+    """MSRC unchanged, the mirror replaces the history: the held months go back in."""
+    base = shipped_document()
+    save(tmp_path, run(upstream, base, dt.date(2026, 12, 3)), base)
+    serve_document(upstream, base)  # the mirror: the shipped history, collected 2026-12-02
+    cached = dict(load_best(tmp_path).document)
+    config = msrc_only(upstream, updates_url=f"{upstream.url}/updates")
+
+    result = refresh(products_free(cached), config, dt.date(2026, 12, 3), validators_usable=True)
+
+    assert not result.failed, result.outcomes
+    assert outcome(result)[0] is Status.UNCHANGED
+    assert result.document is not None
+    assert result.document["updates"]["server"]["17763"][-1] == "9460:KB5140002:2026-11-10"
+    assert result.document["updates_date"] == "2026-12-02"
+    sources = {s["id"]: s for s in result.document["sources"]}
+    assert sources["msrc-cvrf"]["date"] == "2026-11-10"
+    assert sources["windows-updates"]["date"] == "2026-12-02"

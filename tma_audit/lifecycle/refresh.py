@@ -527,23 +527,26 @@ def refresh(
         refresh_meta["updates"] = upd_meta
     elif upd_meta is not None:
         refresh_meta["updates"] = upd_meta
-    if months is not None and msrc_meta is not None:
+    # the months in use go into the history when they changed, and when the mirror just
+    # replaced the history (it knows nothing of them)
+    msrc_record = msrc_meta if msrc_meta is not None else prior.get("msrc")
+    held = months if months is not None else _held_months(msrc_record)
+    if held and isinstance(msrc_record, dict) and (months is not None or updates is not None):
         document["sources"] = sources
-        newest = _apply_months(document, months, today)
+        newest = _apply_months(document, held, today)
         sources = _replace_source(
             sources,
             (MSRC_SOURCE_ID,),
             {
                 "id": MSRC_SOURCE_ID,
                 "description": "Microsoft Security Update Guide (MSRC CVRF API v3.0)",
-                "url": f"{config.msrc_url}/updates",
+                "url": f"{msrc_record.get('url')}/updates",
                 "licence": "Microsoft Terms of Use",
                 "date": newest,
-                "documents": sorted(m.id for m in months),
+                "documents": sorted(m.id for m in held),
             },
         )
-        refresh_meta["msrc"] = msrc_meta
-    elif msrc_meta is not None:
+    if msrc_meta is not None:
         refresh_meta["msrc"] = msrc_meta
     document["sources"] = sources
     document["refresh"] = refresh_meta
@@ -915,6 +918,15 @@ def _refresh_msrc(
     if not fetched and status is Status.UNCHANGED:
         return None, meta, SourceOutcome(MSRC, status, detail)  # nothing new to write
     return months, meta, SourceOutcome(MSRC, status, detail)
+
+
+def _held_months(meta: Any) -> list[Month]:
+    """The months a cache's ``refresh.msrc`` section holds (unreadable records left out)."""
+    records = meta.get("months") if isinstance(meta, dict) else None
+    if not isinstance(records, dict):
+        return []
+    months = [Month.from_record(record) for record in records.values()]
+    return sorted((m for m in months if m is not None), key=lambda m: (m.initial, m.id))
 
 
 def _wanted(releases: tuple[Any, ...], base: Mapping[str, Any], today: dt.date) -> list[Any]:
