@@ -9,8 +9,9 @@ see the old file or the new one, never a partial one.
 
 Audits use the newer of the shipped snapshot and the cache (lifecycle date, then update
 history date; a tie goes to the cache, which was checked against upstream). A cache that
-cannot be read or parsed is a warning, and the shipped snapshot is used. No network, no
-clock: only files.
+cannot be read or parsed (JSON within the bounds of ``bounded``), or that is dated after
+the day the caller passes, is a warning, and the shipped snapshot is used. No network,
+no clock: only files.
 """
 
 from __future__ import annotations

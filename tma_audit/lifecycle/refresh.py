@@ -7,10 +7,17 @@ exponential backoff, and a 429's ``Retry-After`` is honoured; redirects (endofli
 answers 301 for a renamed product) are followed; ETag / Last-Modified from the previous
 refresh make an unchanged resource cost a 304.
 
+Three sources: endoflife.date (the lifecycle dates), Microsoft's Security Update Guide
+(MSRC CVRF: the Windows security revisions, the default) and an optional mirror of the
+Windows update history. Every answer has a deadline besides its read timeout (a server
+sending a byte a second is cut off), and so has the whole run.
+
 A source is taken whole or not at all: if any product fails, after retries, or any
 answer fails validation, the lifecycle part of the previous data is kept, and the
-outcome says what was wrong. The same holds for the Windows update history. The result
-is a new snapshot document; writing it (atomically) is the caller's job.
+outcome says what was wrong. The same holds for the Windows update history. Answers
+dated after the day of fetching are refused, and so are implausible lifecycle changes
+(unless accepted). The result is a new snapshot document; writing it (atomically) is
+the caller's job.
 """
 
 from __future__ import annotations
