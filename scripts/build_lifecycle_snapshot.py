@@ -4,6 +4,7 @@
 Usage::
 
     python scripts/build_lifecycle_snapshot.py [SOURCE_DIR] [--output FILE] [--date YYYY-MM-DD]
+        [--cvrf DIR]
 
 SOURCE_DIR defaults to ``../shared/reference/lifecycle`` next to the repository root. It holds:
 
@@ -14,6 +15,11 @@ SOURCE_DIR defaults to ``../shared/reference/lifecycle`` next to the repository 
   cumulative-update history and the client feature releases (DataForGeeks, MIT);
 - ``windows_lifecycle_facts.csv``: curated Windows facts, cross-checked and merged where
   they add something endoflife.date lacks (e.g. the last free Windows 10 22H2 update).
+
+``--cvrf DIR`` adds the monthly MSRC CVRF documents saved in DIR (``*.json``, the answers
+of ``https://api.msrc.microsoft.com/cvrf/v3.0/cvrf/{ID}``) to the update history, as
+``tma-audit data update`` does: a release can ship a newer history without network at
+build time.
 
 The output is deterministic: sorted keys, no timestamps except the data dates, so building
 twice from the same sources gives byte-identical files. Cross-check findings are printed to
@@ -782,6 +788,50 @@ def build_snapshot(source: Path, date: str | None, report: Report) -> dict[str, 
     }
 
 
+def add_cvrf(snapshot: dict[str, Any], folder: Path, today: dt.date) -> list[str]:
+    """Merge the CVRF documents of ``folder`` into the snapshot's update history; returns
+    their IDs. The same derivation as `tma-audit data update` (tma_audit.lifecycle.msrc)."""
+    from tma_audit.lifecycle.bounded import loads
+    from tma_audit.lifecycle.msrc import merge_updates, parse_cvrf_document
+    from tma_audit.lifecycle.sources import SourceError
+
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise BuildError(f"{folder}: no CVRF documents (*.json)")
+    months = []
+    for path in files:
+        try:
+            months.append(parse_cvrf_document(loads(path.read_bytes(), max_bytes=256 << 20), today))
+        except (SourceError, ValueError) as exc:
+            raise BuildError(f"{path}: {exc}") from None
+    ids = [m.id for m in months]
+    if len(set(ids)) != len(ids):
+        raise BuildError(f"{folder}: a month is there twice ({', '.join(sorted(ids))})")
+    latest = today + dt.timedelta(days=1)
+    snapshot["updates"] = merge_updates(snapshot["updates"], months, latest=latest)
+    for month in months:
+        for line in ("client", "server"):
+            table = snapshot["windows"][f"{line}_builds"]
+            for build, generation in month.builds[line].items():
+                table.setdefault(build, generation)
+            snapshot["windows"][f"{line}_builds"] = dict(
+                sorted(table.items(), key=lambda item: int(item[0]))
+            )
+    newest_month = max(m.initial for m in months).isoformat()
+    snapshot["updates_date"] = max(snapshot["updates_date"], newest_month)
+    snapshot["sources"].append(
+        {
+            "id": "msrc-cvrf",
+            "description": "Microsoft Security Update Guide (MSRC CVRF API v3.0)",
+            "url": "https://api.msrc.microsoft.com/cvrf/v3.0/updates",
+            "licence": "Microsoft Terms of Use",
+            "date": newest_month,
+            "documents": sorted(ids),
+        }
+    )
+    return sorted(ids)
+
+
 def dump(snapshot: dict[str, Any]) -> str:
     return json.dumps(snapshot, sort_keys=True, indent=1, ensure_ascii=True) + "\n"
 
@@ -793,6 +843,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", help="snapshot date (YYYY-MM-DD); default: newest source date")
     parser.add_argument("--strict", action="store_true", help="fail on any contradiction")
     parser.add_argument("--quiet", "-q", action="store_true", help="print contradictions only")
+    parser.add_argument(
+        "--cvrf", type=Path, metavar="DIR", help="add the MSRC CVRF documents (*.json) in DIR"
+    )
     args = parser.parse_args(argv)
     if args.date is not None:
         try:
@@ -802,6 +855,10 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     try:
         snapshot = build_snapshot(args.source, args.date, report)
+        if args.cvrf is not None:
+            today = dt.date.today()  # noqa: DTZ011 - only to refuse documents dated later
+            added = add_cvrf(snapshot, args.cvrf, today)
+            report.info(f"CVRF documents added: {', '.join(added)}")
     except (BuildError, OSError, KeyError, ValueError, yaml.YAMLError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

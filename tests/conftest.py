@@ -46,6 +46,9 @@ def _isolated_user_dirs(
     monkeypatch.delenv("TMA_AUDIT_ALLOW_OUTSIDE_REFERENCES", raising=False)
     # files read by an earlier test are not inputs of this one (inode numbers are reused)
     forget_inputs()
+    # Microsoft's API is the default source: a test that does not serve it on loopback
+    # gets a refused connection, never the internet.
+    monkeypatch.setenv("TMA_AUDIT_MSRC_URL", "http://127.0.0.1:9/msrc-not-served")
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,11 @@ settings file, the default. The settings file is TOML::
     # ~/.config/tma-audit/config.toml  (TMA_AUDIT_CONFIG names another file)
     [data]
     endoflife_url = "https://endoflife.date/api/v1"
+    msrc_url = "https://api.msrc.microsoft.com/cvrf/v3.0"   # Microsoft's security updates
     updates_url = "https://mirror.example.com/windows"   # serves win-buildnumbers.json
     cache_dir = "~/.cache/tma-audit"
-    timeout = 10        # seconds, per request
+    timeout = 10        # seconds, per read
+    deadline = 300      # seconds, for a whole `data update`
     retries = 3         # after the first attempt
 
 Pure apart from reading that one file: the environment, the platform and the home
@@ -25,17 +27,22 @@ from urllib.parse import urlsplit
 
 from tma_audit.errors import InputError
 from tma_audit.lifecycle.cache import APP_NAME, default_cache_dir
+from tma_audit.lifecycle.msrc import DEFAULT_MSRC_URL
 from tma_audit.lifecycle.sources import DEFAULT_ENDOFLIFE_URL
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 300.0
 DEFAULT_RETRIES = 3
+#: The longest timeout and deadline accepted, in seconds (a day: anything longer is a typo).
+MAX_SECONDS = 86400.0
 
 ENV_CONFIG = "TMA_AUDIT_CONFIG"
 ENV_ENDOFLIFE_URL = "TMA_AUDIT_ENDOFLIFE_URL"
 ENV_UPDATES_URL = "TMA_AUDIT_UPDATES_URL"
+ENV_MSRC_URL = "TMA_AUDIT_MSRC_URL"
 ENV_CACHE_DIR = "TMA_AUDIT_CACHE_DIR"
 
-_KEYS = ("endoflife_url", "updates_url", "cache_dir", "timeout", "retries")
+_KEYS = ("endoflife_url", "msrc_url", "updates_url", "cache_dir", "timeout", "deadline", "retries")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +54,8 @@ class DataSettings:
     retries: int
     settings_file: Path | None  # the file read, if any
     origins: Mapping[str, str]  # setting -> where its value came from
+    msrc_url: str = DEFAULT_MSRC_URL
+    deadline: float = DEFAULT_DEADLINE
 
 
 def default_settings_file(env: Mapping[str, str], platform: str, home: Path) -> Path:
@@ -106,6 +115,8 @@ def resolve_data_settings(
     cache_dir: Path | None = None,
     timeout: float | None = None,
     retries: int | None = None,
+    msrc_url: str | None = None,
+    deadline: float | None = None,
 ) -> DataSettings:
     """Options (the arguments) > environment > settings file > defaults."""
     file, table = read_settings_file(env, platform, home)
@@ -127,6 +138,8 @@ def resolve_data_settings(
 
     eol = pick("endoflife_url", endoflife_url, "--endoflife-url", ENV_ENDOFLIFE_URL)
     upd = pick("updates_url", updates_url, "--updates-url", ENV_UPDATES_URL)
+    msrc = pick("msrc_url", msrc_url, "--msrc-url", ENV_MSRC_URL)
+    limit = pick("deadline", deadline, "--deadline", None)
     cache = pick("cache_dir", cache_dir, "--cache-dir", ENV_CACHE_DIR)
     wait = pick("timeout", timeout, "--timeout", None)
     tries = pick("retries", retries, "--retries", None)
@@ -142,6 +155,10 @@ def resolve_data_settings(
         retries=_count(tries, origins["retries"]) if tries is not None else DEFAULT_RETRIES,
         settings_file=file,
         origins=origins,
+        msrc_url=_url(msrc, origins["msrc_url"]) if msrc else DEFAULT_MSRC_URL,
+        deadline=_number(limit, "deadline", origins["deadline"])
+        if limit is not None
+        else DEFAULT_DEADLINE,
     )
 
 
@@ -149,9 +166,17 @@ def _url(value: Any, origin: str) -> str:
     if not isinstance(value, str):
         raise InputError(f"expected a URL, got {value!r}", field=origin)
     text = value.strip().rstrip("/")
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port out of range raises ValueError
+    except ValueError as exc:
+        raise InputError(f"not a valid URL ({exc}): {value!r}", field=origin) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"expected an http:// or https:// URL, got {value!r}", field=origin)
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise InputError(
+            f"a URL cannot contain spaces or control characters: {value!r}", field=origin
+        )
     return text
 
 
@@ -164,9 +189,16 @@ def _path(value: Any, origin: str) -> Path:
 
 
 def _number(value: Any, name: str, origin: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    """Seconds: a positive finite number up to a day (nan, inf and 1e300 are typos)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value <= MAX_SECONDS  # False for nan, so nan is refused too
+    ):
         raise InputError(
-            f"{name}: expected a positive number of seconds, got {value!r}", field=origin
+            f"{name}: expected a number of seconds above 0 and at most {MAX_SECONDS:g}, "
+            f"got {value!r}",
+            field=origin,
         )
     return float(value)
 

@@ -47,6 +47,41 @@ def test_the_build_reproduces_the_shipped_snapshot(tmp_path: Path) -> None:
     assert out.read_bytes() == SHIPPED.read_bytes()
 
 
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="../shared/reference is absent")
+def test_the_build_adds_cvrf_documents_from_a_folder(tmp_path: Path) -> None:
+    """A release can ship a newer update history without network at build time."""
+    fixtures = REPO / "tests" / "lifecycle" / "fixtures"
+    folder = tmp_path / "cvrf"
+    folder.mkdir()
+    for month in ("2026-Aug", "2026-Sep", "2026-Oct", "2026-Nov"):
+        (folder / f"{month}.json").write_bytes((fixtures / f"cvrf_{month}.json").read_bytes())
+    out = tmp_path / "snapshot.json"
+    command = [sys.executable, str(SCRIPT), str(REFERENCE), "--output", str(out), "-q"]
+
+    done = subprocess.run(
+        [*command, "--cvrf", str(folder)], check=False, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    built = load_snapshot(out)
+    assert built.updates_date is not None and built.updates_date.isoformat() == "2026-11-10"
+    latest = built.latest_known_update(20348, True)
+    assert latest is not None and (latest.revision, latest.kb) == (5830, "KB5140004")
+    # the shipped history is all there, August agrees
+    shipped = load_shipped()
+    assert built.latest_update(17763, True, built.date) != shipped.latest_known_update(17763, True)
+    august = built.latest_update(17763, True, shipped.updates_date or built.date)
+    assert august == shipped.latest_known_update(17763, True)
+    data = json.loads(out.read_bytes())
+    assert data["sources"][-1]["documents"] == ["2026-Aug", "2026-Nov", "2026-Oct", "2026-Sep"]
+
+    (folder / "broken.json").write_text('{"DocumentTracking": 1}', encoding="utf-8")
+    bad = subprocess.run(
+        [*command, "--cvrf", str(folder)], check=False, capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "broken.json: DocumentTracking: expected an object" in bad.stderr
+
+
 def test_snapshot_metadata() -> None:
     data = shipped_json()
     assert data["format"] == 1

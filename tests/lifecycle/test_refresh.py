@@ -70,10 +70,13 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
-def config(server: Upstream, *, updates: bool = True, **overrides: Any) -> RefreshConfig:
+def config(
+    server: Upstream, *, updates: bool = True, msrc: bool = False, **overrides: Any
+) -> RefreshConfig:
     values: dict[str, Any] = {
         "endoflife_url": f"{server.url}/api/v1",
         "updates_url": f"{server.url}/updates" if updates else None,
+        "msrc_url": f"{server.url}/msrc" if msrc else None,
         "timeout": 2.0,
         "retries": 2,
         "backoff": 0.01,
@@ -145,6 +148,7 @@ def test_success_refreshes_products_and_updates(upstream: Upstream, tmp_path: Pa
     assert statuses(result) == {
         "endoflife.date": Status.UPDATED,
         "Windows update history": Status.UPDATED,
+        "MSRC security updates": Status.SKIPPED,
     }
     assert "48 products checked: 2 changed, 46 unchanged" in result.outcomes[0].message
     assert result.document is not None
@@ -191,6 +195,7 @@ def test_an_unchanged_product_costs_a_304(upstream: Upstream, tmp_path: Path) ->
     assert statuses(result) == {
         "endoflife.date": Status.UNCHANGED,
         "Windows update history": Status.UNCHANGED,
+        "MSRC security updates": Status.SKIPPED,
     }
     assert "5 not modified since the last refresh" in result.outcomes[0].message
     assert result.document is not None
@@ -462,7 +467,7 @@ def test_a_bad_update_history_is_rejected_but_products_refresh(
 def test_no_update_source_configured_is_skipped(upstream: Upstream) -> None:
     result = run(upstream, updates=False)
     assert statuses(result)["Windows update history"] is Status.SKIPPED
-    assert "no source configured" in result.outcomes[1].message
+    assert "no mirror configured" in result.outcomes[1].message
     assert not result.failed
 
 

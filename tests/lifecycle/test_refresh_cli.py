@@ -6,13 +6,16 @@ directories are temporary ones.
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,12 +24,15 @@ from tests.lifecycle.fixtures.upstream import (
     Upstream,
     html_404,
     json_reply,
+    product_answers,
     recorded,
     serve_document,
     shipped_document,
+    updates_answer,
 )
 from tma_audit.cli import run as run_cli
 from tma_audit.lifecycle import refresh as refresh_module
+from tma_audit.lifecycle.cache import save_cache
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "inventories" / "small-office" / "inventory.yaml"
@@ -86,6 +92,7 @@ def cache_of(home: Path) -> Path:
 
 def urls(server: Upstream, updates: bool = True) -> list[str]:
     args = ["--endoflife-url", f"{server.url}/api/v1", "--timeout", "2", "--retries", "1"]
+    args += ["--msrc-url", f"{server.url}/msrc"]
     return [*args, "--updates-url", f"{server.url}/updates"] if updates else args
 
 
@@ -100,6 +107,10 @@ def test_update_then_audit_and_show_use_the_cache(
 
     assert run.code == 0, run.err
     assert "endoflife.date: updated: 48 products checked: 1 changed, 47 unchanged" in run.out
+    # what changed is shown: product, release, old → new
+    assert (
+        "endoflife.date dates changed (1):\n  fortios 8.0: eol 2030-10-21 → 2031-04-21\n" in run.out
+    )
     assert "Windows update history: unchanged: collected 2026-12-02" in run.out
     assert f"wrote {cache_of(home)} (lifecycle data " in run.out
     assert run.err == ""  # no progress display when stderr is not a terminal
@@ -135,6 +146,7 @@ def test_urls_from_the_settings_file_and_the_environment(
         encoding="utf-8",
     )
     monkeypatch.setenv("TMA_AUDIT_UPDATES_URL", f"{upstream.url}/updates")
+    monkeypatch.setenv("TMA_AUDIT_MSRC_URL", f"{upstream.url}/msrc")
     run = cli("data", "update", "-q")
     assert (run.code, run.out, run.err) == (0, "", "")
     assert (home / "mine" / "snapshot.json").exists()
@@ -171,9 +183,11 @@ def test_a_failed_update_without_a_cache_keeps_the_shipped_data(
     cli: CliRun, home: Path, upstream: Upstream
 ) -> None:
     upstream.set(WS, Reply(500))
+    upstream.set("/msrc/updates", Reply(503))
     run = cli("data", "update", *urls(upstream, updates=False))
     assert run.code == 3
     assert "HTTP 500 server error (gave up after 2 attempts)" in run.err
+    assert "HTTP 503 service unavailable (gave up after 2 attempts)" in run.err
     assert not cache_of(home).exists()
     assert not list((home / "cache").glob("**/*.tmp"))
     audit = cli("audit", str(SMALL), "--as-of", "2026-11-26")
@@ -359,3 +373,213 @@ def test_audits_never_touch_the_network(tmp_path: Path, home: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=REPO
     )
     assert proc.stdout.strip().splitlines()[-1] == "exit 1 False", proc.stdout + proc.stderr
+
+
+# --- issue 11: Microsoft's update data by default, and data that cannot be poisoned -------
+
+MIDSIZE = REPO / "inventories" / "midsize" / "inventory.yaml"
+DUE_NOTE = "cannot show the 2026-11-10 security release"
+
+
+def test_a_fresh_install_brings_the_update_history_to_the_newest_month(
+    cli: CliRun, home: Path, upstream: Upstream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`data update` with no option, the loopback server configured as the MSRC base URL."""
+    before = cli("audit", str(SMALL), "--as-of", "2026-12-01")
+    assert DUE_NOTE in before.err
+    monkeypatch.setenv("TMA_AUDIT_ENDOFLIFE_URL", f"{upstream.url}/api/v1")
+    monkeypatch.setenv("TMA_AUDIT_MSRC_URL", f"{upstream.url}/msrc")
+
+    run = cli("data", "update")
+
+    assert run.code == 0, run.err
+    assert (
+        "MSRC security updates: updated: 5 monthly documents in use, the newest 2026-Nov "
+        "(released 2026-11-10); 5 fetched" in run.out
+    )
+    assert "Windows update history: skipped: no mirror configured" in run.out
+    assert "Windows updates to 2026-11-10" in run.out
+    audit = cli("audit", str(SMALL), "--as-of", "2026-12-01")
+    assert audit.code == 1
+    assert "cannot show the" not in audit.err and "security release" not in audit.out
+    show = cli("data", "show", "--as-of", "2026-12-01")
+    assert "  server 20348 (2022)  20348.5830   KB5140004  2026-11-10" in show.out
+    assert "  client 19045 (22H2)  19045.8000   KB5140003  2026-11-10" in show.out
+    assert "Microsoft Security Update Guide (MSRC CVRF API v3.0)" in show.out
+    assert f"Microsoft security updates: {upstream.url}/msrc (environment variable" in show.out
+    # the next month's refresh asks for the list, and for nothing it already holds
+    seen = len(upstream.requests)
+    assert cli("data", "update", "-q").code == 0
+    msrc = [path for path, _ in upstream.requests[seen:] if path.startswith("/msrc/")]
+    assert msrc == ["/msrc/updates"]
+
+
+def _ms3_failures(run: Run) -> int:
+    assert run.code == 1, run.err
+    results = json.loads(run.out)["results"]
+    return sum(
+        1
+        for subject in results
+        for o in subject["outcomes"]
+        if o["rule"] == "MS-3" and o["outcome"] == "fail"
+    )
+
+
+def test_an_answer_dated_in_the_future_is_refused(
+    cli: CliRun, home: Path, upstream: Upstream
+) -> None:
+    assert cli("data", "update", *urls(upstream)).code == 0
+    before = cache_of(home).read_bytes()
+    poisoned = json.loads(
+        (REPO / "tests" / "lifecycle" / "fixtures" / "msrc_updates.json").read_text("utf-8")
+    )
+    upstream.set(
+        "/updates/win-buildnumbers.json",
+        json_reply(updates_answer(shipped_document(), "3000-01-01T00:00:00Z")),
+    )
+    upstream.set("/msrc/updates", json_reply(poisoned))
+
+    run = cli("data", "update", *urls(upstream))
+
+    assert run.code == 3
+    assert "metadata.lastCollected: 3000-01-01 is after the day it was fetched" in run.err, run.err
+    assert (
+        json.loads(cache_of(home).read_bytes())["updates_date"]
+        == json.loads(before)["updates_date"]
+    )
+
+
+def test_a_cache_poisoned_by_an_earlier_version_is_not_used(
+    cli: CliRun, home: Path, upstream: Upstream
+) -> None:
+    """A cache with a history dated 3000 (accepted before issue 11) would pass MS-2U
+    unknowns and refuse every genuine refresh; now it is unusable, and replaced."""
+    document = shipped_document()
+    document["updates_date"] = "3000-01-01"
+    save_cache(cache_of(home).parent, document)
+
+    audit = cli("audit", str(SMALL), "--as-of", "2026-12-01")
+    assert audit.code == 1 and "(shipped)" in audit.out
+    assert "its update history is dated 3000-01-01, after today" in audit.err
+    assert DUE_NOTE in audit.err
+
+    run = cli("data", "update", *urls(upstream))
+    assert run.code == 0, run.err
+    assert json.loads(cache_of(home).read_bytes())["updates_date"] == "2026-12-02"
+
+
+DEEP = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        DEEP,
+        b'{"format": 1, "date": "2027-01-01", "products": ' + DEEP + b"}",
+        b'{"format": 1, "date": "2027-01-01", "n": ' + b"9" * 4000 + b"}",
+        b'{"format": 1, "date": "2027-01-01", "n": ' + b"9" * 5000 + b"}",
+        b'{"format": 1, "date": "2027-01-01", "refresh": ' + b"[" * 900 + b"]" * 900 + b"}",
+    ],
+    ids=["deep", "deep products", "long integer", "longer integer", "deep refresh"],
+)
+def test_a_corrupt_cache_is_no_cache_for_every_command(
+    cli: CliRun, home: Path, upstream: Upstream, content: bytes
+) -> None:
+    cache_of(home).parent.mkdir(parents=True)
+    cache_of(home).write_bytes(content)
+
+    audit = cli("audit", str(SMALL), "--as-of", "2026-11-26")
+    assert audit.code == 1, audit.err
+    assert "the cached lifecycle data is unusable" in audit.err and "(shipped)" in audit.out
+    show = cli("data", "show")
+    assert show.code == 0 and "cache: unusable:" in show.out
+    update = cli("data", "update", *urls(upstream))
+    assert update.code == 0, update.err
+    assert "(cached)" in cli("audit", str(SMALL), "--as-of", "2026-12-01").out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--timeout", "nan"], "timeout: expected a number of seconds above 0"),
+        (["--timeout", "1e300"], "timeout: expected a number of seconds above 0"),
+        (["--timeout", "inf"], "timeout: expected a number of seconds above 0"),
+        (["--timeout", "0"], "timeout: expected a number of seconds above 0"),
+        (["--deadline", "nan"], "deadline: expected a number of seconds above 0"),
+        (["--msrc-url", "http://[::1"], "not a valid URL"),
+        (["--endoflife-url", "http://[::1"], "not a valid URL"),
+        (["--updates-url", "http://example.com:99999"], "not a valid URL"),
+        (["--msrc-url", "https://exa mple.com"], "spaces or control characters"),
+    ],
+)
+def test_bad_numbers_and_urls_are_usage_errors(
+    cli: CliRun, home: Path, args: list[str], needle: str
+) -> None:
+    run = cli("data", "update", *args)
+    assert run.code == 2, (run.out, run.err)
+    assert needle in run.err
+    assert "Traceback" not in run.err
+
+
+def test_a_nan_timeout_in_the_settings_file_is_a_usage_error(cli: CliRun, home: Path) -> None:
+    path = home / "config" / "tma-audit" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("[data]\ntimeout = nan\n", encoding="utf-8")
+    run = cli("data", "update")
+    assert run.code == 2 and "timeout: expected a number of seconds" in run.err
+
+
+def _every_date_moved(answer: dict[str, Any], to: str) -> dict[str, Any]:
+    moved = copy.deepcopy(answer)
+    for release in moved["result"]["releases"]:
+        for key in ("eolFrom", "eoasFrom", "eoesFrom"):
+            if release.get(key):
+                release[key] = to
+    return moved
+
+
+def test_implausible_lifecycle_changes_are_refused_unless_accepted(
+    cli: CliRun, home: Path, upstream: Upstream
+) -> None:
+    audit = ("audit", str(MIDSIZE), "--as-of", "2026-12-01", "--format", "json")
+    ms3_before = _ms3_failures(cli(*audit))
+    for slug, answer in product_answers(shipped_document()).items():
+        upstream.set(
+            f"/api/v1/products/{slug}/", json_reply(_every_date_moved(answer, "3000-01-01"))
+        )
+
+    run = cli("data", "update", *urls(upstream))
+
+    assert run.code == 3
+    assert "endoflife.date: implausible changes refused:" in run.err
+    assert "after 2056-12-0" in run.err
+    assert "known dates would change at once" in run.err
+    assert "run again with --accept-changes" in run.err
+    assert "endoflife.date dates changed (" in run.out
+    shown = [line for line in run.out.splitlines() if line.startswith("  ")]
+    assert len(shown) == 51 and all(" → 3000-01-01" in line for line in shown[:50])
+    assert shown[0].startswith("  almalinux ")  # product and release, old → new
+    assert "… and " in run.out  # the list is cut after 50 lines
+    assert _ms3_failures(cli(*audit)) == ms3_before > 1
+
+    accepted = cli("data", "update", *urls(upstream), "--accept-changes")
+    assert accepted.code == 0, accepted.err
+    assert "implausible changes accepted (--accept-changes)" in accepted.err
+
+
+def test_a_server_that_trickles_cannot_hold_data_update_past_its_deadline(
+    cli: CliRun, home: Path, upstream: Upstream
+) -> None:
+    body = (REPO / "tests" / "lifecycle" / "fixtures" / "msrc_updates.json").read_bytes()
+    upstream.set(
+        "/msrc/updates",
+        Reply(200, body, {"Content-Type": "application/json"}, trickle=0.2, trickle_headers=True),
+    )
+    started = time.monotonic()
+
+    run = cli("data", "update", *urls(upstream), "--deadline", "3")
+
+    assert time.monotonic() - started < 10
+    assert run.code == 3
+    assert "MSRC security updates" in run.err and "not answered within the" in run.err
+    assert "deadline of 3 s" in run.err

@@ -11,7 +11,9 @@ import pytest
 
 from tests.lifecycle.fixtures.upstream import (
     RECORDED,
+    Upstream,
     api_answer,
+    json_reply,
     recorded,
     shipped_document,
     updates_answer,
@@ -24,6 +26,13 @@ from tma_audit.lifecycle.cache import (
     default_cache_dir,
     save_cache,
     write_atomic,
+)
+from tma_audit.lifecycle.refresh import (
+    RefreshConfig,
+    Status,
+    date_changes,
+    implausible_changes,
+    refresh,
 )
 from tma_audit.lifecycle.sources import (
     DEFAULT_ENDOFLIFE_URL,
@@ -238,9 +247,14 @@ def test_settings_precedence(tmp_path: Path) -> None:
         "cache_dir": "default",
         "timeout": f"settings file {config}",
         "retries": f"settings file {config}",
+        "msrc_url": "default",
+        "deadline": "default",
     }
     defaults = resolve_data_settings(env={}, platform="linux", home=tmp_path)
     assert defaults.endoflife_url == DEFAULT_ENDOFLIFE_URL and defaults.updates_url is None
+    # Microsoft's security update API is the default source of the update history
+    assert defaults.msrc_url == "https://api.msrc.microsoft.com/cvrf/v3.0"
+    assert defaults.deadline == 300.0
     with pytest.raises(InputError, match="settings file not found"):
         resolve_data_settings(
             env={"TMA_AUDIT_CONFIG": str(tmp_path / "nope.toml")}, platform="linux", home=tmp_path
@@ -339,3 +353,60 @@ def test_a_broken_cache_is_a_warning(tmp_path: Path, content: bytes, problem: st
     assert chosen.info.kind == "shipped"
     assert chosen.cache_problem is not None and problem in chosen.cache_problem
     assert len(chosen.warnings) == 1 and problem in chosen.warnings[0]
+
+
+# --- plausibility of a refresh (issue 11) ------------------------------------------------
+
+
+def _moved(products: dict[str, Any], slugs: set[str], field: str, to: str) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(json.dumps(products))
+    for slug in slugs:
+        for release in out[slug]["releases"]:
+            if isinstance(release.get(field), str):
+                release[field] = to
+    return out
+
+
+def test_a_few_corrected_dates_are_plausible() -> None:
+    products = shipped_document()["products"]
+    new = _moved(products, {"fortios"}, "eol", "2031-01-01")
+    moves = date_changes(products, new)
+    assert moves and all(m.product == "fortios" and m.field == "eol" for m in moves)
+    assert str(moves[0]).endswith(" → 2031-01-01")
+    assert implausible_changes(moves, products, dt.date(2026, 12, 3)) is None
+    # a new release is not a change of a known date
+    added = json.loads(json.dumps(products))
+    added["fortios"]["releases"].insert(0, {"cycle": "9.0", "eol": "2032-01-01"})
+    assert date_changes(products, added) == []
+
+
+def test_dates_far_ahead_or_many_at_once_are_implausible() -> None:
+    products = shipped_document()["products"]
+    today = dt.date(2026, 12, 3)
+    far = _moved(products, {"windows-server"}, "eol", "2099-01-01")
+    reason = implausible_changes(date_changes(products, far), products, today)
+    assert reason is not None and "after 2056-12-03" in reason
+    assert "windows-server" in reason
+    # every product's support end moved by a year: many dates at once, none far ahead
+    many = _moved(products, set(products), "eol", "2030-06-30")
+    reason = implausible_changes(date_changes(products, many), products, today)
+    assert reason is not None and "known dates would change at once" in reason
+    assert "after" not in reason.split("(")[0]
+
+
+def test_an_answer_generated_in_the_future_is_refused() -> None:
+    """endoflife.date's generated_at after the day of fetching: the product fails."""
+    answer = recorded("fortios")
+    answer["generated_at"] = "3000-01-01T00:00:00+00:00"
+    document = shipped_document()
+    document["products"] = {"fortios": document["products"]["fortios"]}
+    with Upstream().running() as server:
+        server.set("/api/v1/products/fortios/", json_reply(answer))
+        result = refresh(
+            document,
+            RefreshConfig(endoflife_url=f"{server.url}/api/v1", retries=0),
+            dt.date(2026, 12, 3),
+            validators_usable=False,
+        )
+    assert result.outcomes[0].status is Status.FAILED
+    assert "generated_at: 3000-01-01 is after the day it was fetched" in result.outcomes[0].message

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from tma_audit.model import Ruleset
     from tma_audit.settings import DataSettings
 
+#: seconds one answer of `data update` may take (the run's deadline is an option)
+DOCUMENT_DEADLINE = 120.0
+#: how many changed lifecycle dates `data update` lists
+SHOWN_CHANGES = 50
+ENDOFLIFE_CHANGES = "endoflife.date dates changed"
+
 app = typer.Typer(
     help="See and refresh the lifecycle data that audits use.",
     no_args_is_help=True,
@@ -62,6 +68,8 @@ def data_settings(
     updates_url: str | None = None,
     timeout: float | None = None,
     retries: int | None = None,
+    msrc_url: str | None = None,
+    deadline: float | None = None,
 ) -> DataSettings:
     """The data settings: these options > environment > settings file > defaults."""
     from tma_audit.settings import resolve_data_settings
@@ -79,6 +87,8 @@ def data_settings(
         updates_url=updates_url,
         timeout=timeout,
         retries=retries,
+        msrc_url=msrc_url,
+        deadline=deadline,
     )
 
 
@@ -101,13 +111,15 @@ def load_for_audit(
     lifecycle_stale_error_days raises StaleDataError (exit 3) unless allow_stale.
     No network: audits never refresh.
     """
+    from tma_audit.cli.common import parse_as_of
     from tma_audit.lifecycle.cache import load_best, load_pinned
     from tma_audit.lifecycle.staleness import StalenessPolicy, check_for_audit
 
     if data is not None:
         in_use = load_pinned(data)
     else:
-        in_use = load_best(data_settings(cache_dir=cache_dir).cache_dir)
+        settings = data_settings(cache_dir=cache_dir)
+        in_use = load_best(settings.cache_dir, today=parse_as_of(None))
     policy = StalenessPolicy.from_ruleset(ruleset)
     info = in_use.info
     notes = (
@@ -148,7 +160,11 @@ def show(
     day = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     settings = data_settings(cache_dir=cache_dir)
-    in_use = load_pinned(data) if data is not None else load_best(settings.cache_dir)
+    in_use = (
+        load_pinned(data)
+        if data is not None
+        else load_best(settings.cache_dir, today=parse_as_of(None))
+    )
     for message in in_use.warnings:
         warn(message)
     staleness = assess(
@@ -201,6 +217,8 @@ def render_show(
         )
     )
     lines.append("")
+    lines.extend(_latest_updates(in_use))
+    lines.append("")
     lines.append(f"Staleness on {as_of}:")
     for item in staleness:
         lines.extend(
@@ -215,12 +233,41 @@ def render_show(
     lines.append("Refreshed by `tma-audit data update` from:")
     origins = settings.origins
     lines.append(f"  endoflife.date API: {settings.endoflife_url} ({origins['endoflife_url']})")
+    lines.append(f"  Microsoft security updates: {settings.msrc_url} ({origins['msrc_url']})")
     if settings.updates_url:
-        lines.append(f"  Windows update history: {settings.updates_url} ({origins['updates_url']})")
+        lines.append(
+            f"  Windows update history mirror: {settings.updates_url} ({origins['updates_url']})"
+        )
     else:
-        lines.append("  Windows update history: not configured (updates_url)")
+        lines.append("  Windows update history mirror: not configured (updates_url)")
     lines.append(f"  into {settings.cache_dir} ({origins['cache_dir']})")
     return "\n".join(lines) + "\n"
+
+
+def _latest_updates(in_use: DataInUse) -> list[str]:
+    """Per Windows build line, the latest security revision in use: revision, KB, date."""
+    table = in_use.document.get("updates")
+    builds = sorted(
+        (line == "server", int(build))
+        for line in ("client", "server")
+        for build in (table.get(line) or {} if isinstance(table, dict) else {})
+        if str(build).isdigit()
+    )
+    windows = in_use.document.get("windows")
+    names = windows if isinstance(windows, dict) else {}
+    lines = ["Latest Windows updates in use (per build):"]
+    for server, build in builds:
+        latest = in_use.lifecycle.latest_known_update(build, server)
+        if latest is None:
+            continue
+        line = "server" if server else "client"
+        known = names.get(f"{line}_builds")
+        generation = known.get(str(build)) if isinstance(known, dict) else None
+        label = f"{line} {build}" + (f" ({generation})" if generation else "")
+        lines.append(
+            f"  {label:<20} {build}.{latest.revision:<6} {latest.kb:<10} {latest.released}"
+        )
+    return lines
 
 
 @app.command("update")
@@ -235,12 +282,23 @@ def update(
             metavar="URL",
         ),
     ] = None,
+    msrc_url: Annotated[
+        str | None,
+        typer.Option(
+            "--msrc-url",
+            help="Base URL of Microsoft's security update API, MSRC CVRF v3.0 (default: "
+            "TMA_AUDIT_MSRC_URL, the settings file, or "
+            "https://api.msrc.microsoft.com/cvrf/v3.0).",
+            metavar="URL",
+        ),
+    ] = None,
     updates_url: Annotated[
         str | None,
         typer.Option(
             "--updates-url",
-            help="Base URL serving win-buildnumbers.json, the Windows update history "
-            "(default: TMA_AUDIT_UPDATES_URL or the settings file; none: not refreshed).",
+            help="Base URL serving win-buildnumbers.json, a mirror of the Windows update "
+            "history, besides Microsoft's (default: TMA_AUDIT_UPDATES_URL or the settings "
+            "file; none: not asked).",
             metavar="URL",
         ),
     ] = None,
@@ -248,11 +306,27 @@ def update(
         float | None,
         typer.Option(
             "--timeout",
-            help="Seconds to wait for each answer (default 10).",
-            min=0.001,
+            help="Seconds to wait for each read of an answer (default 10).",
             metavar="SECONDS",
         ),
     ] = None,
+    deadline: Annotated[
+        float | None,
+        typer.Option(
+            "--deadline",
+            help="Seconds the whole update may take (default 300); one answer may take "
+            "at most 120 of them.",
+            metavar="SECONDS",
+        ),
+    ] = None,
+    accept_changes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-changes",
+            help="Take lifecycle changes that look implausible (dates decades ahead, many "
+            "dates moving at once) instead of refusing them and exiting 3.",
+        ),
+    ] = False,
     retries: Annotated[
         int | None,
         typer.Option(
@@ -280,16 +354,22 @@ def update(
         updates_url=updates_url,
         timeout=timeout,
         retries=retries,
+        msrc_url=msrc_url,
+        deadline=deadline,
     )
     today = parse_as_of(None)
-    base = load_best(settings.cache_dir)
+    base = load_best(settings.cache_dir, today=today)
     for message in base.warnings:
         warn(message)
     config = RefreshConfig(
         endoflife_url=settings.endoflife_url,
         updates_url=settings.updates_url,
+        msrc_url=settings.msrc_url,
         timeout=settings.timeout,
         retries=settings.retries,
+        deadline=settings.deadline,
+        document_deadline=min(settings.deadline, DOCUMENT_DEADLINE),
+        accept_changes=accept_changes,
     )
     progress = None if quiet else _progress(sys.stderr)
     try:
@@ -309,6 +389,12 @@ def update(
             sys.stderr.write(f"tma-audit: error: {outcome.source}: {outcome.message}\n")
         else:
             say(f"{outcome.source}: {outcome.status.value}: {outcome.message}")
+    if result.changes:
+        say(f"{ENDOFLIFE_CHANGES} ({len(result.changes)}):")
+        for change in result.changes[:SHOWN_CHANGES]:
+            say(f"  {change}")
+        if len(result.changes) > SHOWN_CHANGES:
+            say(f"  … and {len(result.changes) - SHOWN_CHANGES} more")
     for note in result.notes:
         warn(note)
     if result.document is not None:

@@ -9,8 +9,9 @@ see the old file or the new one, never a partial one.
 
 Audits use the newer of the shipped snapshot and the cache (lifecycle date, then update
 history date; a tie goes to the cache, which was checked against upstream). A cache that
-cannot be read or parsed is a warning, and the shipped snapshot is used. No network, no
-clock: only files.
+cannot be read or parsed (JSON within the bounds of ``bounded``), or that is dated after
+the day the caller passes, is a warning, and the shipped snapshot is used. No network,
+no clock: only files.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from tma_audit.errors import DataError
+from tma_audit.lifecycle.bounded import loads
 from tma_audit.lifecycle.snapshot import (
     FORMAT_VERSION,
+    MAX_SNAPSHOT_BYTES,
     SHIPPED_ORIGIN,
     SnapshotError,
     load_shipped,
@@ -137,7 +140,7 @@ def save_cache(cache_dir: Path, document: Mapping[str, Any]) -> SnapshotInfo:
     path = cache_file(cache_dir)
     raw = dump_document(document)
     parse_snapshot(raw, CACHED_ORIGIN, str(path))  # raises SnapshotError: nothing written
-    info = summarize(json.loads(raw), CACHED_ORIGIN, str(path))
+    info = summarize(loads(raw, max_bytes=MAX_SNAPSHOT_BYTES), CACHED_ORIGIN, str(path))
     write_atomic(path, raw)
     return info
 
@@ -201,7 +204,7 @@ def _read_cache(
     except SnapshotError as exc:
         return None, None, None, str(exc)
     try:
-        document = json.loads(raw)
+        document = loads(raw, max_bytes=MAX_SNAPSHOT_BYTES)
     except (ValueError, UnicodeDecodeError) as exc:
         return None, None, None, f"{path} is not valid JSON ({exc})"
     try:
@@ -211,13 +214,30 @@ def _read_cache(
     return raw, document, info, None
 
 
-def load_best(cache_dir: Path | None) -> DataInUse:
-    """The newer of the shipped snapshot and the cached one; a broken cache is a warning."""
+def future_dates(info: SnapshotInfo, today: dt.date) -> str | None:
+    """Why data dated after ``today`` (a day's slack for time zones) cannot be true."""
+    latest = today + dt.timedelta(days=1)
+    for what, day in (("lifecycle data", info.date), ("update history", info.updates_date)):
+        if day is not None and day > latest:
+            return f"its {what} is dated {day}, after today ({today})"
+    return None
+
+
+def load_best(cache_dir: Path | None, *, today: dt.date | None = None) -> DataInUse:
+    """The newer of the shipped snapshot and the cached one; a broken cache is a warning.
+
+    ``today`` (the clock's day, from the caller): a cache dated after it was poisoned by
+    a source answering with future dates, and is not used.
+    """
     shipped_doc, shipped_info = _shipped_document()
     path = cache_file(cache_dir) if cache_dir is not None else None
     raw, cached_doc, cached_info, problem = (
         _read_cache(path) if path is not None else (None, None, None, None)
     )
+    if cached_info is not None and today is not None:
+        problem = future_dates(cached_info, today)
+        if problem is not None:
+            raw = cached_doc = None
     if (
         raw is not None
         and cached_doc is not None
@@ -262,7 +282,7 @@ def load_pinned(path: Path) -> DataInUse:
 
     raw = read_input(Path(path), error=SnapshotError, what="lifecycle snapshot")
     lifecycle = parse_snapshot(raw, str(path), str(path))
-    document = json.loads(raw)
+    document = loads(raw, max_bytes=MAX_SNAPSHOT_BYTES)
     return DataInUse(
         lifecycle=lifecycle, info=summarize(document, "pinned", str(path)), document=document
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tma_audit.errors import DataError
+from tma_audit.lifecycle.bounded import loads
 from tma_audit.lifecycle.catalogue import Product, ReleaseFacts
 from tma_audit.lifecycle.records import ProductRelease, UpdateInfo
 from tma_audit.lifecycle.shape import Shape
@@ -18,6 +18,8 @@ from tma_audit.lifecycle.updates import UpdateHistory
 
 #: The snapshot format this code reads.
 FORMAT_VERSION = 1
+#: The largest snapshot file read (the shipped one is about 0.3 MB).
+MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024
 SHIPPED_ORIGIN = "shipped"
 
 
@@ -57,7 +59,7 @@ def load_snapshot(path: Path) -> Lifecycle:
 def parse_snapshot(raw: bytes, origin: str, file: str) -> Lifecycle:
     """Parse and validate snapshot bytes."""
     try:
-        data = json.loads(raw)
+        data = loads(raw, max_bytes=MAX_SNAPSHOT_BYTES)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"lifecycle snapshot is not valid JSON: {exc}", file=file) from exc
     try:

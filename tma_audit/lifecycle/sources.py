@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tma_audit.lifecycle.bounded import JsonLimitError, loads
 from tma_audit.lifecycle.shape import Shape
 
 #: Where endoflife.date serves its API v1 (a setting may name a mirror).
@@ -57,9 +58,11 @@ def decode_json(body: bytes, content_type: str | None) -> Any:
     if not body.strip():
         raise SourceError("the answer is empty")
     try:
-        return json.loads(body.decode("utf-8"))
+        return loads(body.decode("utf-8"), max_bytes=len(body))
     except UnicodeDecodeError as exc:
         raise SourceError(f"the answer is not UTF-8 text: {exc.reason}") from None
+    except JsonLimitError as exc:
+        raise SourceError(f"the answer is not acceptable JSON: {exc}") from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"the answer is not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg}); "
