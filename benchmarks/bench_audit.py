@@ -1,18 +1,19 @@
-"""Benchmark: a full audit of N synthetic assets with JSON output, end to end.
+"""Benchmark: a full audit of N synthetic assets, end to end.
 
-Prints wall time and peak memory (of the audit process) for each N and format, and the
-time of `tma-audit --help`. Not a timed test: run it by hand and quote the figures.
+Prints wall time, CPU time and peak memory (of the audit process) for each N, input form
+and spread of values (`benchmarks/fleet.py`: "realistic", with the spread of a real
+fleet, and the original "cache-friendly" one), and the time of `tma-audit --help`. Not a
+timed test: run it by hand and quote the figures.
 
-    python benchmarks/bench_audit.py                 # N = 1,000, 35,000, 200,000
-    python benchmarks/bench_audit.py --sizes 5000 --forms csv yaml
+    python benchmarks/bench_audit.py                       # 35,000 and 200,000, both spreads
+    python benchmarks/bench_audit.py --sizes 5000 --forms csv yaml --spreads realistic
+    python benchmarks/bench_audit.py --sizes 200000 --formats all   # all seven formats at once
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -20,149 +21,43 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
+from fleet import AS_OF, SPREADS, write_inventory
 
-SITES = ["HQ", "Branch", "Warehouse"]
-OSES = [
-    ("server", "Windows Server 2022 Standard", "20348.{r}", [5386, 5499]),
-    ("server", "Windows Server 2019 Standard", "17763.{r}", [8900, 9121]),
-    ("server", "Windows Server 2016 Standard", "14393.{r}", [9418]),
-    ("server", "Windows Server 2012 R2 Standard", "9600.{r}", [21620]),
-    ("server", "Ubuntu 22.04", "", [0]),
-    ("desktop", "Windows 11 Pro", "26200.{r}", [8000, 9168]),
-    ("desktop", "Windows 11 Enterprise", "26100.{r}", [9168]),
-    ("desktop", "Windows 10 Pro", "19045.{r}", [6456, 7663]),
-    ("notebook", "Windows 11 Pro", "26200.{r}", [9168]),
-    ("notebook", "Windows 7 Professional", "7601.{r}", [24544]),
-    ("notebook", "macOS 14.6", "", [0]),
-]
-COLUMNS = [
-    "hostname",
-    "kind",
-    "site",
-    "role",
-    "os.name",
-    "os.build",
-    "genuine",
-    "licensed",
-    "esu_enrolled",
-    "patch.last_patched",
-    "antivirus.agent",
-    "antivirus.definitions",
-    "warranty.expires",
-    "warranty.level",
-    "license_expires",
-    "support_expires",
-    "form",
-    "software",
-]
+FORMATS = ["table", "json", "junit", "sarif", "markdown", "html", "csv"]
 
 
-def synth_rows(n: int, seed: int = 7) -> list[dict[str, str]]:
-    rng = random.Random(seed)
-    base = dt.date(2026, 11, 26)
-    rows = []
-    for i in range(n):
-        roll = rng.random()
-        row = dict.fromkeys(COLUMNS, "")
-        row["hostname"] = f"host-{i:06d}"
-        row["site"] = SITES[i % 3]
-        if roll < 0.02:
-            row["kind"] = "switch"
-            row["role"] = rng.choice(["core", "edge", "access"])
-            row["warranty.expires"] = str(base + dt.timedelta(days=rng.randint(-200, 900)))
-            row["warranty.level"] = rng.choice(["24x7", "8x5-nbd"])
-        elif roll < 0.025:
-            row["kind"] = "firewall"
-            row["form"] = "hardware"
-            row["os.name"] = "FortiOS 7.4.8"
-            for key in ("license_expires", "support_expires", "warranty.expires"):
-                row[key] = str(base + dt.timedelta(days=rng.randint(-100, 700)))
-        else:
-            kind, name, build, revisions = rng.choice(OSES)
-            row["kind"] = kind
-            row["os.name"] = name
-            row["os.build"] = build.format(r=rng.choice(revisions)) if build else ""
-            row["genuine"] = rng.choice(["true", "true", "true", ""])
-            row["licensed"] = rng.choice(["true", "true", "false", ""])
-            row["esu_enrolled"] = rng.choice(["", "true", "false"])
-            row["patch.last_patched"] = str(base - dt.timedelta(days=rng.randint(0, 60)))
-            row["antivirus.agent"] = rng.choice(["Defender for Endpoint", "none", ""])
-            row["antivirus.definitions"] = str(base - dt.timedelta(days=rng.randint(0, 12)))
-            if kind == "server" and rng.random() < 0.3:
-                row["software"] = "Microsoft SQL Server 2019@15.0:licensed"
-        rows.append(row)
-    return rows
+def _count_results(path: Path) -> int:
+    """How many results a JSON report holds (read in chunks: a 1M-asset report is 1.5 GB)."""
+    count, tail = 0, b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 22):
+            block = tail + chunk
+            count += block.count(b'"rule":')
+            tail = block[-6:]
+    return count
 
 
-def companion() -> dict[str, object]:
-    return {
-        "client": {"name": "Benchmark Corp", "sites": [{"name": s} for s in SITES]},
-        "environment": {
-            "antivirus": [
-                {
-                    "product": "Defender for Endpoint P2",
-                    "license_expires": "2027-06-30",
-                    "support_expires": "2027-06-30",
-                    "centrally_managed": True,
-                    "protects_email": True,
-                }
-            ],
-            "backup": [
-                {
-                    "product": "Veeam Backup & Replication",
-                    "version": "12.3",
-                    "license_expires": "2027-06-30",
-                    "support_expires": "2027-06-30",
-                    "server_based": True,
-                }
-            ],
-        },
-        "attestations": {"change_notification": {"contact": "ops@bench.example"}},
-    }
-
-
-def write_inventory(directory: Path, n: int, form: str) -> Path:
-    rows = synth_rows(n)
-    doc = companion()
-    if form == "csv":
-        import csv
-
-        csv_path = directory / f"assets-{n}.csv"
-        with csv_path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        doc["assets_from"] = [csv_path.name]
-    else:
-        doc["assets"] = [_nested(row) for row in rows]
-    path = directory / f"inventory-{form}-{n}.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def _nested(row: dict[str, str]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in row.items():
-        if not value or key == "software":
-            continue
-        if "." in key:
-            top, sub = key.split(".", 1)
-            nested = out.setdefault(top, {})
-            assert isinstance(nested, dict)
-            nested[sub] = value
-        else:
-            out[key] = value == "true" if value in ("true", "false") else value
-    if row["software"]:
-        name, version = row["software"].split(":")[0].split("@")
-        out["software"] = [{"name": name, "version": version, "licensed": True}]
+def _versions(specs: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """LABEL=PATH pairs -> (label, environment running that checkout's tma_audit)."""
+    if not specs:
+        return [("this", dict(os.environ))]
+    out = []
+    for spec in specs:
+        label, _, path = spec.partition("=")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(Path(path).resolve())
+        out.append((label, env))
     return out
 
 
-def timed(args: list[str]) -> tuple[float, float, float]:
+def timed(
+    args: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak resident memory (MiB) of one run of a command."""
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     assert proc.stderr is not None
@@ -178,40 +73,68 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 35000, 200000])
-    parser.add_argument("--forms", nargs="+", default=["csv", "yaml"], choices=["csv", "yaml"])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[35000, 200000])
+    parser.add_argument("--forms", nargs="+", default=["csv"], choices=["csv", "yaml"])
+    parser.add_argument(
+        "--spreads", nargs="+", default=list(SPREADS), choices=list(SPREADS), help="fleets"
+    )
+    parser.add_argument(
+        "--formats", default="json", help="report formats (comma-separated) or 'all'"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per case (median)")
+    parser.add_argument(
+        "--version",
+        dest="versions",
+        action="append",
+        default=[],
+        metavar="LABEL=PATH",
+        help="time the tma_audit of this checkout too (repeatable); runs interleave, so "
+        "versions are compared at the same moments of the machine",
+    )
     args = parser.parse_args()
+    formats = FORMATS if args.formats == "all" else args.formats.split(",")
+    versions = _versions(args.versions)
     exe = [sys.executable, "-m", "tma_audit"]
-    help_times = [timed([*exe, "--help"])[0] for _ in range(5)]
-    print(f"tma-audit --help: median {statistics.median(help_times):.3f} s")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
+        for label, env in versions:
+            times = [timed([*exe, "--help"], env, tmp)[0] for _ in range(5)]
+            print(f"[{label}] tma-audit --help: median {statistics.median(times):.3f} s")
         print(
-            f"{'assets':>8} {'form':>5} {'wall s (median)':>16} {'cpu s (median)':>15} "
-            f"{'peak MiB':>9} {'results':>8}"
+            f"{'version':>10} {'spread':>14} {'assets':>8} {'form':>5} {'wall s':>8} "
+            f"{'cpu s':>8} {'peak MiB':>9} {'results':>9}"
         )
-        for n in args.sizes:
-            for form in args.forms:
-                inventory = write_inventory(directory, n, form)
-                out = directory / "report.json"
-                cmd = [
-                    *exe,
-                    "audit",
-                    str(inventory),
-                    "--as-of",
-                    "2026-11-26",
-                    "--format",
-                    "json",
-                    "--output",
-                    str(out),
-                ]
-                runs = [timed(cmd) for _ in range(args.repeat)]
-                wall = statistics.median(r[0] for r in runs)
-                cpu = statistics.median(r[1] for r in runs)
-                peak = max(r[2] for r in runs)
-                results = out.read_text(encoding="utf-8").count('"rule":')
-                print(f"{n:>8} {form:>5} {wall:>16.3f} {cpu:>15.3f} {peak:>9.0f} {results:>8}")
+        for spread in args.spreads:
+            for n in args.sizes:
+                for form in args.forms:
+                    inventory = write_inventory(directory, n, form, spread)
+                    out = directory / "out"
+                    cmd = [*exe, "audit", str(inventory), "--as-of", AS_OF.isoformat()]
+                    cmd += ["--format", ",".join(formats)]
+                    if formats == ["json"]:
+                        cmd += ["--output", str(out / "report.json")]
+                    else:
+                        cmd += ["--output-dir", str(out)]
+                    out.mkdir(exist_ok=True)
+                    runs: dict[str, list[tuple[float, float, float]]] = {}
+                    for _ in range(args.repeat):
+                        for label, env in versions:
+                            runs.setdefault(label, []).append(timed(cmd, env, tmp))
+                    for label, _env in versions:
+                        wall = statistics.median(r[0] for r in runs[label])
+                        cpu = statistics.median(r[1] for r in runs[label])
+                        peak = max(r[2] for r in runs[label])
+                        reports = sorted(out.glob("*.json"))
+                        results = _count_results(reports[0]) if reports else 0
+                        print(
+                            f"{label:>10} {spread:>14} {n:>8} {form:>5} {wall:>8.3f} "
+                            f"{cpu:>8.3f} {peak:>9.0f} {results:>9}"
+                        )
+                    for child in out.iterdir():
+                        child.unlink()
+                    inventory.unlink()
+                    for data in directory.glob("assets-*.csv"):
+                        data.unlink()
     return 0
 
 

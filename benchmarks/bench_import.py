@@ -11,6 +11,8 @@ build the inventory, in-process). Not a timed test: run it by hand and quote the
 
     python benchmarks/bench_import.py                 # 35,000 rows, 5 runs
     python benchmarks/bench_import.py --rows 5000 --repeat 3 --keep /tmp/ad.csv
+    python benchmarks/bench_import.py --columns 3              # Name, OS, last logon
+    python benchmarks/bench_import.py --rows 100000 --columns 7
 """
 
 from __future__ import annotations
@@ -90,6 +92,20 @@ COLUMNS = [
     "IPv4Address",
     "Description",
 ]
+#: Column selections seen in real exports: the engineer's `Select-Object` decides them.
+SHAPES = {
+    3: ["Name", "OperatingSystem", "LastLogonDate"],
+    7: [
+        "Name",
+        "DNSHostName",
+        "Enabled",
+        "OperatingSystem",
+        "OperatingSystemVersion",
+        "LastLogonDate",
+        "IPv4Address",
+    ],
+    len(COLUMNS): COLUMNS,
+}
 AS_OF = dt.datetime(2026, 11, 26, 9, 0, 0)  # noqa: DTZ001 - a fixed, zone-less export time
 FILETIME_EPOCH = dt.datetime(1601, 1, 1)  # noqa: DTZ001
 
@@ -112,12 +128,14 @@ def _cell(value: str | None) -> str:
     return "" if value is None else '"' + value.replace('"', '""') + '"'
 
 
-def generate(rows: int, seed: int = 11) -> bytes:
+def generate(rows: int, seed: int = 11, columns: int = len(COLUMNS)) -> bytes:
+    """An export of `rows` computers with the `columns` of one of the SHAPES."""
     rng = random.Random(seed)
     weights = [o[0] for o in OSES]
+    keep = [COLUMNS.index(c) for c in SHAPES[columns]]
     lines = [
         "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer",
-        ",".join(f'"{c}"' for c in COLUMNS),
+        ",".join(f'"{COLUMNS[i]}"' for i in keep),
     ]
     for index in range(rows):
         _, os_name, version, sp, workstation = rng.choices(OSES, weights)[0]
@@ -144,7 +162,9 @@ def generate(rows: int, seed: int = 11) -> bytes:
             else f"10.{rng.randint(0, 40)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}",
             rng.choice([None, None, "", "Finance", "Reception PC", 'Lab "B" bench']),
         ]
-        lines.append(",".join(_cell(None if c is None else _ascii(c)) for c in cells))
+        lines.append(
+            ",".join(_cell(None if c is None else _ascii(c)) for c in map(cells.__getitem__, keep))
+        )
     return ("\r\n".join(lines) + "\r\n").encode("ascii")
 
 
@@ -194,8 +214,11 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=35_000)
     parser.add_argument("--repeat", type=int, default=5, help="runs per measure (median)")
     parser.add_argument("--keep", type=Path, help="also write the generated export here")
+    parser.add_argument(
+        "--columns", type=int, default=len(COLUMNS), choices=sorted(SHAPES), help="export shape"
+    )
     args = parser.parse_args()
-    data = generate(args.rows)
+    data = generate(args.rows, columns=args.columns)
     if args.keep:
         args.keep.write_bytes(data)
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,7 +231,10 @@ def main() -> int:
         results = report.read_text(encoding="utf-8").count('"rule":')
         imported, imported_cpu, assets = _median_import(export, args.repeat)
         size = len(data) / 1_048_576
-        print(f"AD export: {args.rows:,} rows, {size:.1f} MiB -> {assets:,} assets")
+        print(
+            f"AD export: {args.rows:,} rows, {args.columns} columns, {size:.1f} MiB"
+            f" -> {assets:,} assets"
+        )
         print(
             f"import alone (read, map, build; in-process): median {imported:.3f} s "
             f"(CPU {imported_cpu:.3f} s)"

@@ -1,9 +1,10 @@
 """Benchmark: render every report format for a synthetic audit of N assets.
 
-Reuses bench_audit's inventory generator. Prints, per N: the audit itself, the shared
-analysis (priorities, plan, scores), each renderer (wall seconds and output size), the
-sum over all formats, and an end-to-end `tma-audit audit --format <all> --output-dir`
-run next to a JSON-only run. Not a timed test: run it by hand and quote the figures.
+Uses the fleets of benchmarks/fleet.py (`--spread`, realistic by default). Prints, per
+N: the audit itself, the shared analysis (priorities, plan, scores), each renderer
+(wall seconds and output size), the sum over all formats, and an end-to-end
+`tma-audit audit --format <all> --output-dir` run next to a JSON-only run. Not a timed
+test: run it by hand and quote the figures.
 
     python benchmarks/bench_reports.py                  # N = 35,000
     python benchmarks/bench_reports.py --sizes 1000 35000 --repeat 3
@@ -21,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_audit import timed, write_inventory
+from bench_audit import timed
+from fleet import SPREADS, write_inventory
 
 from tma_audit import __version__
 from tma_audit.audit import run_audit
@@ -45,6 +47,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[35000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--form", default="csv", choices=["csv", "yaml"])
+    parser.add_argument("--spread", default="realistic", choices=list(SPREADS))
     args = parser.parse_args()
     gc.disable()  # as the CLI does (tma_audit.cli.main)
     ruleset = load_default_ruleset()
@@ -53,7 +56,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         for n in args.sizes:
-            inventory = write_inventory(directory, n, args.form)
+            inventory = write_inventory(directory, n, args.form, args.spread)
             with contextlib.chdir(directory):
                 start = time.perf_counter()
                 loaded = load_inventory(Path(inventory.name))
