@@ -27,6 +27,8 @@ from tma_audit.rules.registry import GLOBAL_PARAMS, CheckSpec, ParamSpec, get_ch
 from tma_audit.yamlio import Node, parse_yaml
 
 DEFAULT_NAME = "default"
+#: the longest chain of `extends:` files a ruleset may sit on (the shipped default aside)
+MAX_EXTENDS_DEPTH = 16
 _RULE_KEYS = {
     "id",
     "title",
@@ -55,8 +57,11 @@ def load_default_ruleset() -> Ruleset:
     )
 
 
-def load_ruleset(path: Path | None) -> Ruleset:
-    """The default ruleset, or the ruleset at `path` (which may extend the default)."""
+def load_ruleset(path: Path | None, *, chain: tuple[Path, ...] = ()) -> Ruleset:
+    """The default ruleset, or the ruleset at `path` (which may extend the default).
+
+    `chain` is the files that extend this one, outermost first (loops and depth).
+    """
     if path is None:
         return load_default_ruleset()
     file = str(path)
@@ -70,7 +75,7 @@ def load_ruleset(path: Path | None) -> Ruleset:
         raise RulesetError(f"cannot read: {exc.strerror}", file=file) from None
     except UnicodeDecodeError:
         raise RulesetError("not valid UTF-8 text", file=file) from None
-    return parse_ruleset(text, file, base=path.parent)
+    return parse_ruleset(text, file, base=path.parent, chain=(*chain, path))
 
 
 class _Reader:
@@ -112,7 +117,9 @@ class _Reader:
         return mapping[key]
 
 
-def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
+def parse_ruleset(
+    text: str, file: str, *, base: Path | None, chain: tuple[Path, ...] = ()
+) -> Ruleset:
     reader = _Reader(file)
     root = parse_yaml(text, file, RulesetError)
     if root is None:
@@ -120,7 +127,7 @@ def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
     top = reader.mapping(root, "", _TOP_KEYS)
     checks = get_checks()
     if "extends" in top:
-        parent = _load_parent(reader, top["extends"], base)
+        parent = _load_parent(reader, top["extends"], base, chain)
         return _extend(reader, parent, top, root, checks, file)
     for key in ("overrides", "disable"):
         if key in top:
@@ -144,7 +151,9 @@ def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
     )
 
 
-def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
+def _load_parent(
+    reader: _Reader, node: Node, base: Path | None, chain: tuple[Path, ...]
+) -> Ruleset:
     name = reader.text(node, "extends")
     if name == DEFAULT_NAME:
         return load_default_ruleset()
@@ -158,7 +167,24 @@ def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
             node,
             "extends",
         )
-    return load_ruleset(path)
+    same = [index for index, seen in enumerate(chain) if _same_file(seen, path)]
+    if same:
+        loop = " -> ".join(str(p) for p in (*chain[same[0] :], path))
+        raise reader.fail(f"extends loop: {loop}", node, "extends")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise reader.fail(
+            f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files (from {chain[0]})",
+            node,
+            "extends",
+        )
+    return load_ruleset(path, chain=chain)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def _extend(
