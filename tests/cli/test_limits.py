@@ -3,7 +3,12 @@ errors (exit 2, naming file, line and field), never an internal error (exit 70).
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.cli.conftest import CliRun
 from tests.conftest import REPO
@@ -59,3 +64,283 @@ def test_a_short_extends_chain_still_loads(cli: CliRun, tmp_path: Path) -> None:
     run = cli("rules", "list", "--ruleset", str(tmp_path / "c0.yaml"))
     assert run.code == 0, run.err
     assert "MS-1U" in run.out
+
+
+# --- whole numbers beyond Python's conversion limit ---------------------------------------------
+
+HUGE = "9" * 5000
+
+
+def test_a_5000_digit_number_in_a_yaml_inventory_is_an_input_error(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    text = INVENTORY.read_text(encoding="utf-8")
+    line = text[: text.index("missing_critical: 0")].count("\n") + 1
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(text.replace("missing_critical: 0", f"missing_critical: {HUGE}", 1))
+    code, err = _audit(cli, str(inventory), "--as-of", AS_OF)
+    assert code == 2
+    assert (
+        f"{inventory}:{line}: assets[0].patch.missing_critical: number too large "
+        "(5000 digits; at most 15)"
+    ) in err
+
+
+def test_a_5000_digit_number_in_a_csv_is_an_input_error(cli: CliRun, tmp_path: Path) -> None:
+    header, first, *_ = ASSETS_CSV.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[header.split(",").index("patch.missing_critical")] = HUGE
+    assets = tmp_path / "assets.csv"
+    assets.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+    code, err = _audit(cli, str(assets), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{assets}:2: patch.missing_critical: number too large" in err
+
+
+def test_a_16_digit_ruleset_number_is_refused_before_conversion(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"extends: default\nparameters:\n  look_ahead_days: {HUGE}\n")
+    code, err = _audit(cli, str(INVENTORY), "--ruleset", str(rules), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{rules}:3: parameters.look_ahead_days: number too large" in err
+
+
+# --- non-finite and out-of-range numbers in a ruleset -------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400", "NaN", "Infinity"])
+def test_non_finite_effort_hours_are_refused(cli: CliRun, tmp_path: Path, value: str) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "extends: default\noverrides:\n  MS-1U:\n    remediation:\n"
+        f"      text: patch it\n      payer: minor-change\n      effort_hours: {value}\n",
+        encoding="utf-8",
+    )
+    code, err = _audit(cli, str(INVENTORY), "--ruleset", str(rules), "--as-of", AS_OF, "-f", "json")
+    assert code == 2
+    assert (
+        f"{rules}:7: overrides.MS-1U.remediation.effort_hours: expected a finite number, "
+        f"got {value!r}"
+    ) in err
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "field"),
+    [
+        (
+            "overrides:\n  MS-1U:\n    params: {grace_days: 1000000000000}\n",
+            4,
+            "overrides.MS-1U.params.grace_days",
+        ),
+        ("parameters:\n  waiver_review_days: 99999999999\n", 3, "parameters.waiver_review_days"),
+        ("parameters:\n  look_ahead_days: 36501\n", 3, "parameters.look_ahead_days"),
+        (
+            "overrides:\n  SC-9:\n    params: {review_months: 1201}\n",
+            4,
+            "overrides.SC-9.params.review_months",
+        ),
+    ],
+)
+def test_day_and_month_parameters_have_a_ceiling(
+    cli: CliRun, tmp_path: Path, yaml_text: str, line: int, field: str
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"extends: default\n{yaml_text}", encoding="utf-8")
+    code, err = _audit(cli, str(INVENTORY), "--ruleset", str(rules), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{rules}:{line}: {field}: must be at most" in err
+    run = cli(
+        "waivers",
+        "draft",
+        str(INVENTORY),
+        "-o",
+        str(tmp_path / "out"),
+        "--ruleset",
+        str(rules),
+        "--as-of",
+        AS_OF,
+    )
+    assert run.code == 2
+    assert "internal error" not in run.err
+
+
+# --- dates at the ends of the calendar ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1899-12-31", "9001-01-01"])
+def test_an_audit_date_out_of_range_is_a_usage_error(cli: CliRun, as_of: str) -> None:
+    code, err = _audit(cli, str(INVENTORY), "--as-of", as_of, "--allow-stale")
+    assert code == 2
+    assert f"--as-of: audit date {as_of} is out of range: 1900-01-01 to 9000-12-31" in err
+
+
+MAX_RULESET = """\
+extends: default
+parameters:
+  look_ahead_days: 36500
+  lifecycle_stale_warn_days: 36500
+  lifecycle_stale_error_days: 36500
+  waiver_max_days: 36500
+  waiver_warn_days: 36500
+  waiver_review_days: 36500
+overrides:
+  MS-1U:
+    params: {grace_days: 36500}
+    remediation: {text: patch it, payer: project, effort_hours: 100000}
+  MS-4: {params: {definitions_max_age_days: 36500}}
+  SC-9: {params: {review_months: 1200}}
+"""
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "9000-12-31"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_extreme_dates_and_largest_parameters_audit_and_draft(
+    cli: CliRun, tmp_path: Path, as_of: str, day: str
+) -> None:
+    """The audit date at either end of its range, every parameter at its ceiling, and
+    every date in the inventory and the waiver register the first or last there is."""
+    midsize = REPO / "inventories" / "midsize"
+    dates = re.compile(r"20\d\d-\d\d-\d\d")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(dates.sub(day, (midsize / "inventory.yaml").read_text("utf-8")))
+    register = tmp_path / "waivers.yaml"
+    register.write_text(dates.sub(day, (midsize / "waivers.yaml").read_text("utf-8")))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(MAX_RULESET, encoding="utf-8")
+    common = ("--ruleset", str(rules), "--as-of", as_of)
+    formats = "table,json,junit,sarif,markdown,html,csv"
+    code, _ = _audit(
+        cli,
+        str(inventory),
+        *common,
+        "--allow-stale",
+        "--waivers",
+        str(register),
+        "-f",
+        formats,
+        "--output-dir",
+        str(tmp_path / "reports"),
+    )
+    assert code == 1
+    for args in (
+        (
+            "waivers",
+            "draft",
+            str(inventory),
+            "-o",
+            str(tmp_path / "drafts"),
+            *common,
+            "--allow-stale",
+            "--waivers",
+            str(register),
+        ),
+        ("waivers", "lint", str(register), *common),
+        ("waivers", "list", str(register), *common),
+        ("plan", str(inventory), *common, "--allow-stale"),
+    ):
+        run = cli(*args)
+        assert run.code in (0, 1), (args, run.err)
+
+
+def test_continuity_plan_reviewed_on_the_last_date_there_is(cli: CliRun, tmp_path: Path) -> None:
+    text = INVENTORY.read_text(encoding="utf-8")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(text.replace("last_reviewed: 2026-05-14", "last_reviewed: 9999-12-31"))
+    run = cli("audit", str(inventory), "--as-of", AS_OF, "-f", "json")
+    assert run.code in (0, 1), run.err
+    sc9 = [o for r in json.loads(run.out)["results"] for o in r["outcomes"] if o["rule"] == "SC-9"]
+    assert [o["outcome"] for o in sc9] == ["pass"]
+    assert "next review due 9999-12-31" in sc9[0]["reason"]
+
+
+def test_waiver_approved_on_the_last_date_there_is(cli: CliRun, tmp_path: Path) -> None:
+    midsize = REPO / "inventories" / "midsize"
+    text = (midsize / "waivers.yaml").read_text("utf-8")
+    register = tmp_path / "waivers.yaml"
+    register.write_text(text.replace("approval_date: 2026-11-20", "approval_date: 9999-12-31", 1))
+    run = cli("waivers", "list", str(register), "--as-of", AS_OF)
+    assert run.code in (0, 1), run.err
+    assert "internal error" not in run.err
+
+
+# --- a JSON report given to `waivers draft` -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from tma_audit.cli import run as run_cli
+
+    path = tmp_path_factory.mktemp("report") / "report.json"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NO_COLOR", "1")
+        mp.setattr("sys.argv", ["tma-audit"])
+        code = run_cli(["audit", str(INVENTORY), "--as-of", AS_OF, "-f", "json", "-o", str(path)])
+    assert code == 1
+    return path.read_text(encoding="utf-8")
+
+
+def _effort_1_5(text: str, value: str) -> str:
+    assert '"effort_hours": 1.5' in text
+    return text.replace('"effort_hours": 1.5', f'"effort_hours": {value}', 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda t: _effort_1_5(t, HUGE),
+            "rules[1].remediation.effort_hours: number too large (5000 digits; at most 15)",
+        ),
+        (
+            lambda t: _effort_1_5(t, "NaN"),
+            "rules[1].remediation.effort_hours: expected a finite number, got nan",
+        ),
+        (
+            lambda t: _effort_1_5(t, "-Infinity"),
+            "rules[1].remediation.effort_hours: expected a finite number, got -inf",
+        ),
+        (
+            lambda t: _effort_1_5(t, "1e400"),
+            "rules[1].remediation.effort_hours: expected a finite number, got inf",
+        ),
+        (
+            lambda t: _effort_1_5(t, "1e300"),
+            "rules[MS-1U].remediation.effort_hours: expected 0 to 100000 hours, got 1e+300",
+        ),
+        (
+            lambda t: t.replace(
+                '"notes": [', '"notes": [' + "[" * 100_000 + "]" * 100_000 + ",", 1
+            ),
+            "not valid JSON: nested more than 64 levels deep",
+        ),
+        (
+            lambda t: t.replace('"notes": [', '"notes": [' + "[" * 200 + "]" * 200 + ",", 1),
+            "notes[0]" + "[0]" * 63 + ": nested more than 64 levels deep",
+        ),
+        (
+            lambda t: t.replace(f'"audit_date": "{AS_OF}"', '"audit_date": "9999-12-31"'),
+            "audit_date: audit date 9999-12-31 is out of range",
+        ),
+        (
+            lambda t: t.replace('"waiver_review_days": 180', '"waiver_review_days": 99999999999'),
+            "ruleset.parameters.waiver_review_days: expected a whole number from 1 to 36500, "
+            "got 99999999999",
+        ),
+    ],
+)
+def test_a_hostile_json_report_is_an_input_error(
+    cli: CliRun,
+    tmp_path: Path,
+    report_text: str,
+    change: Callable[[str], str],
+    message: str,
+) -> None:
+    report = tmp_path / "report.json"
+    report.write_text(change(report_text), encoding="utf-8")
+    assert report.read_text(encoding="utf-8") != report_text
+    run = cli("waivers", "draft", str(report), "-o", str(tmp_path / "drafts"))
+    assert run.code == 2, run.err
+    assert f"{report}: {message}" in run.err
+    assert not (tmp_path / "drafts").exists()

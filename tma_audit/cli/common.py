@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from tma_audit.errors import InputError
+from tma_audit.limits import audit_date_problem
 
 
 def parse_as_of(text: str | None) -> dt.date:
@@ -17,9 +18,13 @@ def parse_as_of(text: str | None) -> dt.date:
     if text is None:
         return dt.date.today()  # noqa: DTZ011 - the audit date is the user's local day
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(f"bad date {text!r}: expected YYYY-MM-DD", field="--as-of") from None
+    problem = audit_date_problem(day)
+    if problem is not None:
+        raise InputError(problem, field="--as-of")
+    return day
 
 
 def use_color(stream_is_tty: bool) -> bool:

@@ -8,10 +8,12 @@ disables rules and adds rules of its own.
 from __future__ import annotations
 
 import importlib.resources
+import math
 from pathlib import Path
 from typing import Any
 
 from tma_audit.errors import RulesetError
+from tma_audit.limits import MAX_EFFORT_HOURS, MAX_INT_DIGITS
 from tma_audit.model import (
     AppliesTo,
     AssetKind,
@@ -436,6 +438,11 @@ def _param_value(reader: _Reader, node: Node, spec: ParamSpec, field: str) -> An
         return text
     if kind == "bool":
         return _bool(reader, node, field)
+    digits = len(text.strip().lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
+        raise reader.fail(
+            f"number too large ({digits} digits; at most {MAX_INT_DIGITS})", node, field
+        )
     try:
         number: float = int(text) if kind == "int" else float(text)
     except ValueError:
@@ -444,8 +451,12 @@ def _param_value(reader: _Reader, node: Node, spec: ParamSpec, field: str) -> An
             node,
             field,
         ) from None
+    if not math.isfinite(number):
+        raise reader.fail(f"expected a finite number, got {text!r}", node, field)
     if spec.minimum is not None and number < spec.minimum:
         raise reader.fail(f"must be at least {spec.minimum:g}, got {text}", node, field)
+    if spec.maximum is not None and number > spec.maximum:
+        raise reader.fail(f"must be at most {spec.maximum:g}, got {text}", node, field)
     return number
 
 
@@ -480,7 +491,7 @@ def _remediation(reader: _Reader, node: Node, field: str) -> Remediation:
     effort = _param_value(
         reader,
         reader.required(body, "effort_hours", node, f"{field}.effort_hours"),
-        ParamSpec("float", 0, "", minimum=0),
+        ParamSpec("float", 0, "", minimum=0, maximum=MAX_EFFORT_HOURS),
         f"{field}.effort_hours",
     )
     return Remediation(
