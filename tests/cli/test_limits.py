@@ -344,3 +344,64 @@ def test_a_hostile_json_report_is_an_input_error(
     assert run.code == 2, run.err
     assert f"{report}: {message}" in run.err
     assert not (tmp_path / "drafts").exists()
+
+
+# --- duplicate sites, unterminated quotes -------------------------------------------------------
+
+
+def test_duplicate_site_names_are_refused(cli: CliRun, tmp_path: Path) -> None:
+    text = INVENTORY.read_text(encoding="utf-8")
+    assert "  sites:\n    - name: Quay Street\n" in text
+    line = text[: text.index("  sites:\n")].count("\n") + 2
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(
+        text.replace("  sites:\n", "  sites:\n    - name: quay  street\n", 1), encoding="utf-8"
+    )
+    code, err = _audit(cli, str(inventory), "--as-of", AS_OF)
+    assert code == 2
+    assert (
+        f"{inventory}:{line + 1}: client.sites[1].name: duplicate site name 'Quay Street' "
+        f"(first at line {line})"
+    ) in err
+
+
+@pytest.mark.parametrize("last_line_end", ["\n", ""])
+def test_an_unterminated_quote_in_a_native_csv_names_its_line(
+    cli: CliRun, tmp_path: Path, last_line_end: str
+) -> None:
+    header, first, second, *_ = ASSETS_CSV.read_text(encoding="utf-8").splitlines()
+    assets = tmp_path / "assets.csv"
+    assets.write_text(
+        f'{header}\n{first}\n"HDP-X,desktop,Quay Street\n{second}{last_line_end}',
+        encoding="utf-8",
+    )
+    code, err = _audit(cli, str(assets), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{assets}:3: unterminated quote opened at line 3" in err
+
+
+def test_a_value_over_several_lines_is_not_an_unterminated_quote(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    header, first, *_ = ASSETS_CSV.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[header.split(",").index("model")] = '"Dell PowerEdge\nT360 ""tower"""'
+    assets = tmp_path / "assets.csv"
+    assets.write_text(f"{header}\n{','.join(cells)}\n", encoding="utf-8")
+    code, _ = _audit(cli, str(assets), "--as-of", AS_OF)
+    assert code in (0, 1)
+
+
+def test_an_unterminated_quote_in_an_export_names_its_line(cli: CliRun, tmp_path: Path) -> None:
+    export = tmp_path / "ad.csv"
+    export.write_text(
+        "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\n"
+        '"Name";"OperatingSystem";"OperatingSystemVersion";"Enabled"\n'
+        '"PC1";"Windows 11 Pro";"10.0 (26100)";"True"\n'
+        '"PC2";"Windows 11 Pro";"10.0 (26100)";"True"\n'
+        '"PC3";"Windows 11 Pro";"10.0 (26100)";"True\n',
+        encoding="utf-8",
+    )
+    code, err = _audit(cli, str(export), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{export}:5: unterminated quote opened at line 5" in err
