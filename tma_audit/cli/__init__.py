@@ -75,7 +75,9 @@ def _code_of(code: object) -> int:
         return 0
     if isinstance(code, int):
         return code
-    sys.stderr.write(f"{code}\n")
+    from tma_audit.safetext import for_terminal
+
+    sys.stderr.write(f"{for_terminal(str(code))}\n")
     return 1
 
 
@@ -94,4 +96,6 @@ def _fast_exit(code: int) -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"tma-audit: error: {message}\n")
+    from tma_audit.safetext import for_terminal
+
+    sys.stderr.write(f"tma-audit: error: {for_terminal(message)}\n")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tma_audit.errors import InputError
 from tma_audit.limits import audit_date_problem
+from tma_audit.safetext import for_terminal
 
 
 def parse_as_of(text: str | None) -> dt.date:
@@ -25,6 +26,16 @@ def parse_as_of(text: str | None) -> dt.date:
     if problem is not None:
         raise InputError(problem, field="--as-of")
     return day
+
+
+def say(text: str) -> None:
+    """Write text for people to standard output, without control characters."""
+    sys.stdout.write(for_terminal(text))
+
+
+def say_err(text: str) -> None:
+    """Write a message for people to standard error, without control characters."""
+    sys.stderr.write(for_terminal(text))
 
 
 def use_color(stream_is_tty: bool) -> bool:

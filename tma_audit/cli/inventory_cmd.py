@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -58,7 +57,9 @@ DataOption = Annotated[
 
 def notify(message: str) -> None:
     """What an import tells the user while auditing (standard error)."""
-    sys.stderr.write(f"tma-audit: {message}\n")
+    from tma_audit.cli.common import say_err
+
+    say_err(f"tma-audit: {message}\n")
 
 
 @app.command("convert", no_args_is_help=True)
@@ -91,7 +92,7 @@ def convert(
     data: DataOption = None,
 ) -> None:
     """Convert exports to a native YAML inventory; report what was mapped, unused, guessed."""
-    from tma_audit.cli.common import write_output
+    from tma_audit.cli.common import say, write_output
     from tma_audit.errors import InputError
     from tma_audit.inventory.importers.api import ImportOptions, convert_exports
 
@@ -101,8 +102,8 @@ def convert(
     conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
     write_output(output, conversion.text)
     count = len(conversion.result.assets)
-    sys.stdout.write("\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]))
-    sys.stdout.write("\n")
+    say("\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]))
+    say("\n")
 
 
 @app.command("validate", no_args_is_help=True)
@@ -124,6 +125,7 @@ def validate(
     Exit 0 when the files can be read, 2 when they cannot (the error names file, line and
     field).
     """
+    from tma_audit.cli.common import say
     from tma_audit.errors import InputError
     from tma_audit.inventory import load_inventory
     from tma_audit.inventory.importers import is_native_csv
@@ -149,7 +151,7 @@ def validate(
     else:
         options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
         lines = describe_import(import_files(files, lifecycle, options), lifecycle)
-    sys.stdout.write("\n".join(lines) + "\n")
+    say("\n".join(lines) + "\n")
 
 
 def _lifecycle(data: Path | None) -> Lifecycle:

@@ -125,6 +125,7 @@ def write_reports(
     from tma_audit import __version__
     from tma_audit.cli.common import terminal_width, use_color, write_output
     from tma_audit.reports import get_chunk_renderer
+    from tma_audit.safetext import for_terminal
 
     if output_dir is not None:
         try:
@@ -149,6 +150,10 @@ def write_reports(
         content = get_chunk_renderer(fmt)(result, options)
         if path is None:
             stdout_content = list(content)
+            if to_terminal and fmt != Format.TABLE:
+                # a machine format read on a terminal: its text (the table's is
+                # already clean, and its colours must stay)
+                stdout_content = [for_terminal(piece) for piece in stdout_content]
         else:
             write_output(path, content)
     progress.stop()

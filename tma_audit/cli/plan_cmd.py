@@ -94,5 +94,9 @@ def plan(
     if output is not None:
         write_output(output, content)
     else:
+        if to_terminal and fmt != PlanFormat.TABLE:
+            from tma_audit.safetext import for_terminal
+
+            content = for_terminal(content)  # a CSV read on a terminal
         sys.stdout.write(content)
         sys.stdout.flush()
