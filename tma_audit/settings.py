@@ -17,6 +17,7 @@ directory are passed in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +84,8 @@ def read_settings_file(
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    except ValueError:  # a whole number past Python's 4,300-digit conversion limit
+        raise InputError("not valid TOML: a number is too large", file=str(path)) from None
     table = document.get("data", {})
     if not isinstance(table, dict):
         raise InputError("expected a [data] table", file=str(path), field="data")
@@ -164,7 +167,11 @@ def _path(value: Any, origin: str) -> Path:
 
 
 def _number(value: Any, name: str, origin: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not 0 < value < math.inf  # not NaN or infinite either
+    ):
         raise InputError(
             f"{name}: expected a positive number of seconds, got {value!r}", field=origin
         )

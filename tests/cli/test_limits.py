@@ -405,3 +405,27 @@ def test_an_unterminated_quote_in_an_export_names_its_line(cli: CliRun, tmp_path
     code, err = _audit(cli, str(export), "--as-of", AS_OF)
     assert code == 2
     assert f"{export}:5: unterminated quote opened at line 5" in err
+
+
+# --- the settings file (TOML) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("nan", "timeout: expected a positive number of seconds, got nan"),
+        ("inf", "timeout: expected a positive number of seconds, got inf"),
+        ("-inf", "timeout: expected a positive number of seconds, got -inf"),
+        (HUGE, "not valid TOML: a number is too large"),
+    ],
+)
+def test_settings_file_numbers_must_be_finite_and_convertible(
+    cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f"[data]\ntimeout = {value}\n", encoding="utf-8")
+    monkeypatch.setenv("TMA_AUDIT_CONFIG", str(config))
+    run = cli("data", "show", "--as-of", AS_OF)
+    assert run.code == 2, run.err
+    assert message in run.err
+    assert "internal error" not in run.err
