@@ -429,3 +429,23 @@ def test_settings_file_numbers_must_be_finite_and_convertible(
     assert run.code == 2, run.err
     assert message in run.err
     assert "internal error" not in run.err
+
+
+# --- file names no file system takes ------------------------------------------------------------
+
+
+def test_a_file_name_too_long_is_an_input_error(cli: CliRun, tmp_path: Path) -> None:
+    long_name = "9" * 300
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(f"extends: {long_name}.yaml\n", encoding="utf-8")
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(f"schema: 1\nclient: {{name: X}}\nassets_from: [{long_name}.csv]\n")
+    for args in (
+        ("audit", str(INVENTORY), "--ruleset", str(rules)),
+        ("audit", str(inventory)),
+        ("audit", str(tmp_path / f"{long_name}.yaml")),
+        ("rules", "list", "--ruleset", str(tmp_path / f"{long_name}.yaml")),
+    ):
+        run = cli(*args, *(("--as-of", AS_OF) if args[0] == "audit" else ()))
+        assert run.code == 2, (args, run.err)
+        assert "file name too long" in run.err.lower()
