@@ -518,3 +518,34 @@ def test_fuzz_report_waivers_draft(data: st.DataObject) -> None:
         code, _, err = cli("waivers", "draft", str(path), "-o", str(drafts))
         assert_handled(code, err)
         assert snapshot(folder, drafts) == before
+
+
+# --- draft settings and wording -------------------------------------------------------------
+
+_DRAFT_SETTINGS = """\
+provider:
+  legal_name: InfiNet Solutions Ltd
+  address: [Unit 4, Example Park, Leeds LS1 1AA]
+  contact: accounts@infinet.example
+  signatory: {name: Dana Whitfield, title: Account Manager}
+page_size: A4
+control_lines: 4
+wording: wording.yaml
+"""
+WORDING = REPO / "tma_audit" / "waivers" / "templates" / "wording.yaml"
+
+
+@_profile(10)
+@given(settings_text=mutated_yaml(_DRAFT_SETTINGS), wording=mutated_yaml(text_of(WORDING)))
+def test_fuzz_draft_settings_and_wording(settings_text: str, wording: str) -> None:
+    with workspace() as folder:
+        (folder / "settings.yaml").write_text(settings_text, encoding="utf-8")
+        (folder / "wording.yaml").write_text(wording, encoding="utf-8")
+        drafts = folder / "drafts"
+        before = snapshot(folder, drafts)
+        code, _, err = cli(
+            "waivers", "draft", str(SMALL_OFFICE / "inventory.yaml"), "-o", str(drafts),
+            "--settings", str(folder / "settings.yaml"), "--as-of", AS_OF, "--allow-stale",
+        )  # fmt: skip
+        assert_handled(code, err)
+        assert snapshot(folder, drafts) == before

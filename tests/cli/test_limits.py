@@ -449,3 +449,30 @@ def test_a_file_name_too_long_is_an_input_error(cli: CliRun, tmp_path: Path) -> 
         run = cli(*args, *(("--as-of", AS_OF) if args[0] == "audit" else ()))
         assert run.code == 2, (args, run.err)
         assert "file name too long" in run.err.lower()
+
+
+# --- digits that str.isdigit takes and int() does not -------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "21"])
+def test_draft_settings_control_lines_must_be_a_small_whole_number(
+    cli: CliRun, tmp_path: Path, value: str
+) -> None:
+    settings = tmp_path / "settings.yaml"
+    settings.write_text(f"control_lines: {value}\n", encoding="utf-8")
+    run = cli(
+        "waivers", "draft", str(INVENTORY), "-o", str(tmp_path / "drafts"),
+        "--settings", str(settings), "--as-of", AS_OF,
+    )  # fmt: skip
+    assert run.code == 2, run.err
+    assert f"{settings}:1: control_lines: expected a whole number from 0 to 20" in run.err
+
+
+@pytest.mark.parametrize("columns", ["²", "9" * 5000])
+def test_a_strange_columns_variable_is_ignored(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    run = cli("rules", "list")
+    assert run.code == 0, run.err
+    assert "MS-1U" in run.out

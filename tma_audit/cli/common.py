@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -48,7 +49,7 @@ def use_color(stream_is_tty: bool) -> bool:
 
 def terminal_width(default: int = 100) -> int:
     columns = os.environ.get("COLUMNS")
-    if columns and columns.isdigit():
+    if columns and re.fullmatch(r"[0-9]{1,5}", columns):  # not '²', not 5,000 digits
         return max(40, int(columns))
     if sys.stdout.isatty():
         try:
