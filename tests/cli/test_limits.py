@@ -476,3 +476,19 @@ def test_a_strange_columns_variable_is_ignored(
     run = cli("rules", "list")
     assert run.code == 0, run.err
     assert "MS-1U" in run.out
+
+
+# --- texts too long for a page of a waiver draft -------------------------------------------------
+
+
+def test_a_text_too_long_for_a_page_of_a_draft_is_an_input_error(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    drafts = tmp_path / "drafts"
+    run = cli(
+        "waivers", "draft", str(INVENTORY), "-o", str(drafts), "--as-of", AS_OF,
+        "--control", "x" * 100_000,
+    )  # fmt: skip
+    assert run.code == 2, run.err
+    assert "cannot be laid out: a text in it is too long for one page" in run.err
+    assert not drafts.exists() or not list(drafts.iterdir())
