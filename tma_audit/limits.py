@@ -27,12 +27,12 @@ AUDIT_DATE_MAX = dt.date(9000, 12, 31)
 
 
 def audit_date_problem(day: dt.date) -> str | None:
-    """Why `day` cannot be an audit date, or None when it can."""
+    """Why `day` cannot be an audit date (or an expiry given with one), or None."""
     if AUDIT_DATE_MIN <= day <= AUDIT_DATE_MAX:
         return None
     return (
-        f"audit date {day.isoformat()} is out of range: "
-        f"{AUDIT_DATE_MIN.isoformat()} to {AUDIT_DATE_MAX.isoformat()}"
+        f"{day.isoformat()} is out of range "
+        f"({AUDIT_DATE_MIN.isoformat()} to {AUDIT_DATE_MAX.isoformat()})"
     )
 
 
