@@ -92,6 +92,8 @@ def read_settings_file(
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    except ValueError:  # a whole number past Python's 4,300-digit conversion limit
+        raise InputError("not valid TOML: a number is too large", file=str(path)) from None
     table = document.get("data", {})
     if not isinstance(table, dict):
         raise InputError("expected a [data] table", file=str(path), field="data")

@@ -107,7 +107,10 @@ def test_import_options_on_a_yaml_inventory_exit_2(cli: CliRun) -> None:
             "export.csv:3: LastLogonDate: the column mixes day-first",
         ),
         ("Computer,Operating System\nPC1,Windows 11\n", "export.csv:1: not a recognised export"),
-        ('Name,OperatingSystem\nPC1,"Windows\n', "export.csv:2: malformed CSV"),
+        (
+            'Name,OperatingSystem\nPC1,"Windows\n',
+            "export.csv:2: unterminated quote opened at line 2",
+        ),
         ("Name,OperatingSystem\nPC1,Win 10,extra\n", "export.csv:2: column 3: row has 3 cells"),
     ],
 )

@@ -130,7 +130,7 @@ def test_headers_match_without_case_or_punctuation(header: str, key: str) -> Non
         (b"", r"x\.csv:1: the file has no header row"),
         (b"#TYPE X\r\n\r\n", r"x\.csv:3: the file has no header row"),
         (b"A,B\r\n1,2,3\r\n", r"x\.csv:2: column 3: row has 3 cells but the header has 2"),
-        (b'A,B\r\n1,"2\r\n3,4\r\n', r"x\.csv:2: malformed CSV: unexpected end of data"),
+        (b'A,B\r\n1,"2\r\n3,4\r\n', r"x\.csv:2: unterminated quote opened at line 2"),
         (b'A,B\r\n1,2\r\n"3" x,4\r\n', r"x\.csv:3: malformed CSV"),
         (b"A,B\r\n1,\x002\r\n", r"x\.csv:2: contains NUL characters"),
     ],

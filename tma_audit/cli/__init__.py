@@ -40,6 +40,7 @@ def run(argv: list[str] | None = None) -> int:
     into its code; our own errors carry their exit code; anything else is a bug.
     The cyclic garbage collector is off while the command runs and back on after.
     """
+    import errno
     import gc
     import signal
 
@@ -67,11 +68,17 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            return _internal_error(exc)
+        # a name the user gave (an input, `extends:`, `assets_from:`, an output) that
+        # no file system takes: input, not a bug, wherever it was first looked at
+        name = exc.filename if isinstance(exc.filename, str) else ""
+        shown = name if len(name) <= 80 else f"{name[:60]}… ({len(name)} characters)"
+        _error(f"{shown}: file name too long")
+        return int(ExitCode.INPUT_ERROR)
     except Exception as exc:
-        _error(
-            f"internal error (a bug in tma-audit, please report it): {type(exc).__name__}: {exc}"
-        )
-        return int(ExitCode.INTERNAL_ERROR)
+        return _internal_error(exc)
     finally:
         if was_enabled:
             gc.enable()
@@ -105,13 +112,20 @@ def _flush_stdout() -> None:
         write_stdout("")
 
 
+def _internal_error(exc: Exception) -> int:
+    _error(f"internal error (a bug in tma-audit, please report it): {type(exc).__name__}: {exc}")
+    return int(ExitCode.INTERNAL_ERROR)
+
+
 def _code_of(code: object) -> int:
     """The process exit code `sys.exit(code)` would give."""
     if code is None:
         return 0
     if isinstance(code, int):
         return code
-    sys.stderr.write(f"{code}\n")
+    from tma_audit.safetext import for_terminal
+
+    sys.stderr.write(f"{for_terminal(str(code))}\n")
     return 1
 
 
@@ -130,4 +144,6 @@ def _fast_exit(code: int) -> None:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"tma-audit: error: {message}\n")
+    from tma_audit.safetext import for_terminal
+
+    sys.stderr.write(f"tma-audit: error: {for_terminal(message)}\n")

@@ -93,7 +93,9 @@ def data_settings(
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"tma-audit: warning: {message}\n")
+    from tma_audit.cli.common import say_err
+
+    say_err(f"tma-audit: warning: {message}\n")
 
 
 def load_for_audit(
@@ -152,7 +154,7 @@ def show(
     ] = None,
 ) -> None:
     """Show the lifecycle data in use: origin, dates, sources, products, staleness."""
-    from tma_audit.cli.common import parse_as_of, terminal_width
+    from tma_audit.cli.common import parse_as_of, say, terminal_width
     from tma_audit.lifecycle.cache import load_best, load_pinned
     from tma_audit.lifecycle.staleness import StalenessPolicy, assess
     from tma_audit.rules import load_ruleset
@@ -170,7 +172,7 @@ def show(
     staleness = assess(
         in_use.info.date, in_use.info.updates_date, day, StalenessPolicy.from_ruleset(rules)
     )
-    sys.stdout.write(render_show(in_use, staleness, settings, day, terminal_width()))
+    say(render_show(in_use, staleness, settings, day, terminal_width()))
 
 
 def render_show(
@@ -342,7 +344,8 @@ def update(
     ] = False,
 ) -> None:
     """Fetch fresh lifecycle data and cache it; exit 3 if a source failed (old data kept)."""
-    from tma_audit.cli.common import parse_as_of
+    from tma_audit.cli.common import parse_as_of, say_err
+    from tma_audit.cli.common import say as say_out
     from tma_audit.errors import DataError
     from tma_audit.lifecycle.cache import load_best, save_cache
     from tma_audit.lifecycle.refresh import RefreshConfig, Status, refresh
@@ -383,10 +386,14 @@ def update(
     finally:
         if progress is not None:
             sys.stderr.write("\r\x1b[K")
-    say = (lambda _text: None) if quiet else (lambda text: sys.stdout.write(text + "\n"))
+
+    def say(text: str) -> None:
+        if not quiet:
+            say_out(text + "\n")
+
     for outcome in result.outcomes:
         if outcome.status is Status.FAILED:
-            sys.stderr.write(f"tma-audit: error: {outcome.source}: {outcome.message}\n")
+            say_err(f"tma-audit: error: {outcome.source}: {outcome.message}\n")
         else:
             say(f"{outcome.source}: {outcome.status.value}: {outcome.message}")
     if result.changes:
@@ -418,9 +425,10 @@ def _progress(stream: TextIO) -> Progress | None:
     """A one-line progress display on a terminal; None elsewhere."""
     if not stream.isatty():
         return None
+    from tma_audit.safetext import for_terminal
 
     def show(label: str, done: int, total: int) -> None:
-        stream.write(f"\r\x1b[K[{done}/{total}] {label}"[:200])
+        stream.write(f"\r\x1b[K[{done}/{total}] {for_terminal(label)}"[:200])
         stream.flush()
 
     return show

@@ -58,7 +58,9 @@ DataOption = Annotated[
 
 def notify(message: str) -> None:
     """What an import tells the user while auditing (standard error)."""
-    sys.stderr.write(f"tma-audit: {message}\n")
+    from tma_audit.cli.common import say_err
+
+    say_err(f"tma-audit: {message}\n")
 
 
 @app.command("convert", no_args_is_help=True)
@@ -106,11 +108,13 @@ def convert(
     conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
     write_file(output, conversion.text)  # checked again: the exports are read by now
     count = len(conversion.result.assets)
+    from tma_audit.safetext import for_terminal
+
     summary = "\n".join([*conversion.report, "", f"wrote {output}: {count:,} assets"]) + "\n"
     if target.stdout:
-        sys.stderr.write(summary)
+        sys.stderr.write(for_terminal(summary))
     else:
-        write_stdout(summary)
+        write_stdout(for_terminal(summary))
 
 
 @app.command("validate", no_args_is_help=True)
@@ -132,6 +136,7 @@ def validate(
     Exit 0 when the files can be read, 2 when they cannot (the error names file, line and
     field).
     """
+    from tma_audit.cli.common import say
     from tma_audit.errors import InputError
     from tma_audit.inventory import load_inventory
     from tma_audit.inventory.importers import is_native_csv
@@ -157,7 +162,7 @@ def validate(
     else:
         options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
         lines = describe_import(import_files(files, lifecycle, options), lifecycle)
-    sys.stdout.write("\n".join(lines) + "\n")
+    say("\n".join(lines) + "\n")
 
 
 def _lifecycle(data: Path | None) -> Lifecycle:

@@ -170,6 +170,7 @@ def write_reports(
     from tma_audit.cli.common import terminal_width, use_color
     from tma_audit.fileio import write_file, write_stdout
     from tma_audit.reports import get_chunk_renderer
+    from tma_audit.safetext import for_terminal
 
     check_report_targets(targets, output_dir)
     if output_dir is not None:
@@ -195,6 +196,10 @@ def write_reports(
         content = get_chunk_renderer(fmt)(result, options)
         if path is None:
             stdout_content = list(content)
+            if to_terminal and fmt != Format.TABLE:
+                # a machine format read on a terminal: its text (the table's is
+                # already clean, and its colours must stay)
+                stdout_content = [for_terminal(piece) for piece in stdout_content]
         else:
             in_dir = _in_output_dir(path, output_dir)
             write_file(path, content, field="--output-dir" if in_dir else "--output")

@@ -97,4 +97,8 @@ def plan(
     if output is not None:
         write_file(output, content)
     else:
+        if to_terminal and fmt != PlanFormat.TABLE:
+            from tma_audit.safetext import for_terminal
+
+            content = for_terminal(content)  # a CSV read on a terminal
         write_stdout(content)

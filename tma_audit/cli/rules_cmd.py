@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,12 +20,12 @@ RulesetOption = Annotated[
 @app.command("list")
 def list_rules(ruleset: RulesetOption = None) -> None:
     """List the rules: ID, impact, who pays, and title."""
-    from tma_audit.cli.common import terminal_width
+    from tma_audit.cli.common import say, terminal_width
     from tma_audit.rules import load_ruleset
     from tma_audit.rules.describe import rules_table
 
     rules = load_ruleset(ruleset)
-    sys.stdout.write(rules_table(rules, terminal_width()))
+    say(rules_table(rules, terminal_width()))
 
 
 @app.command("show")
@@ -37,7 +36,7 @@ def show_rule(
     ruleset: RulesetOption = None,
 ) -> None:
     """Show one rule: its clause, check and parameters, impact, remediation, waiver text."""
-    from tma_audit.cli.common import terminal_width
+    from tma_audit.cli.common import say, terminal_width
     from tma_audit.errors import InputError
     from tma_audit.rules import load_ruleset
     from tma_audit.rules.describe import describe_rule
@@ -48,4 +47,4 @@ def show_rule(
     if rule is None:
         known = ", ".join(r.id for r in rules.rules)
         raise InputError(f"no rule {rule_id!r} in ruleset {rules.id}; known: {known}", field="ID")
-    sys.stdout.write(describe_rule(rule, terminal_width()))
+    say(describe_rule(rule, terminal_width()))

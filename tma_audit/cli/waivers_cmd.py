@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-import sys
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -143,6 +142,7 @@ def draft(
 ) -> None:
     """Write liability-waiver drafts (PDF) and the register entries to complete once signed."""
     from tma_audit import __version__
+    from tma_audit.cli.common import say
     from tma_audit.errors import InputError
     from tma_audit.waivers.drafts import (
         DraftOptions,
@@ -216,7 +216,7 @@ def draft(
     if not documents:
         what = "fail or unknown" if include_unknown else "fail"
         hint = "" if include_unknown else " (--include-unknown drafts unknowns too)"
-        sys.stdout.write(
+        say(
             f"Nothing to waive for {client} on {result.as_of.isoformat()}: no un-waived "
             f"{what} finding{' of ' + rules if rules else ''}{hint}.\n"
         )
@@ -244,16 +244,16 @@ def draft(
         force=force,
     )
     findings = sum(len(d.items) for d in documents)
-    sys.stdout.write(
+    say(
         f"Drafted {len(documents)} waiver(s) for {client} from the audit of "
         f"{result.as_of.isoformat()}: {findings} finding(s).\n"
     )
-    sys.stdout.write("\n".join(written) + "\n")
-    sys.stdout.write(
+    say("\n".join(written) + "\n")
+    say(
         f"  {register_path}  ({entries} register entr{'y' if entries == 1 else 'ies'} to "
         "complete once signed)\n"
     )
-    sys.stdout.write(
+    say(
         "Next: send the PDFs for signature; then complete the register entries "
         "(approved_by, approval_date, justification, compensating_controls, reference), "
         "add them to the client's waiver register, check it with `tma-audit waivers lint "
@@ -268,7 +268,7 @@ def list_waivers(
     ruleset: RulesetOption = None,
 ) -> None:
     """List a register's waivers: status on the date, expiry, approver, rules, scope."""
-    from tma_audit.cli.common import parse_as_of, terminal_width
+    from tma_audit.cli.common import parse_as_of, say, terminal_width
     from tma_audit.rules import load_ruleset
     from tma_audit.waivers.expiry import Status, WaiverPolicy, assess
     from tma_audit.waivers.loader import load_register
@@ -310,7 +310,7 @@ def list_waivers(
             out.extend(indent + line for line in textwrap.wrap(f"scope: {scope}", wrap))
     summary = ", ".join(f"{tally[status]} {status.value}" for status in Status if status in tally)
     out.append(summary or "no waivers")
-    sys.stdout.write("\n".join(out) + "\n")
+    say("\n".join(out) + "\n")
 
 
 @app.command("lint", no_args_is_help=True)
@@ -332,7 +332,7 @@ def lint(
     allow_stale: AllowStaleOption = False,
 ) -> None:
     """Check a register: exit 0 clean, 1 with errors (each with its line), 2 malformed."""
-    from tma_audit.cli.common import parse_as_of
+    from tma_audit.cli.common import parse_as_of, say
     from tma_audit.rules import load_ruleset
     from tma_audit.waivers.lint import Severity, lint_register
     from tma_audit.waivers.loader import load_register
@@ -349,16 +349,16 @@ def lint(
         )
     issues = lint_register(register, rules, day, audit)
     for issue in issues:
-        sys.stdout.write(issue.format(register.file) + "\n")
+        say(issue.format(register.file) + "\n")
     errors = sum(1 for i in issues if i.severity == Severity.ERROR)
     warnings = len(issues) - errors
     if issues:
-        sys.stdout.write(
+        say(
             f"{register.file}: {errors} error(s), {warnings} warning(s) in "
             f"{len(register.waivers)} waiver(s)\n"
         )
     else:
-        sys.stdout.write(f"{register.file}: {len(register.waivers)} waiver(s), no problems\n")
+        say(f"{register.file}: {len(register.waivers)} waiver(s), no problems\n")
     raise typer.Exit(1 if errors else 0)
 
 
@@ -409,7 +409,9 @@ def _fit(text: str, width: int) -> str:
 
 
 def _warn(message: str) -> None:
-    sys.stderr.write(f"tma-audit: warning: {message}\n")
+    from tma_audit.cli.common import say_err
+
+    say_err(f"tma-audit: warning: {message}\n")
 
 
 def _output_directory(path: Path) -> Path:

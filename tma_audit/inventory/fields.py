@@ -9,6 +9,7 @@ from typing import Any
 
 from tma_audit.errors import InventoryError
 from tma_audit.inventory.schema import FieldSpec, ObjectSpec
+from tma_audit.limits import MAX_INT_DIGITS
 from tma_audit.yamlio import Node
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
@@ -53,6 +54,11 @@ def convert_text(
     if kind == "int":
         if not _INT.match(text.strip()):
             raise where.error(f"expected a whole number, got {text!r}", path, line)
+        digits = len(text.strip().lstrip("+-"))
+        if digits > MAX_INT_DIGITS:
+            raise where.error(
+                f"number too large ({digits} digits; at most {MAX_INT_DIGITS})", path, line
+            )
         value = int(text)
         if spec.minimum is not None and value < spec.minimum:
             raise where.error(f"must be at least {spec.minimum}, got {value}", path, line)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tma_audit.errors import InventoryError
 from tma_audit.fileio import RefusedReference, read_input, resolve_reference
 from tma_audit.inventory.columns import build_assets, locations
+from tma_audit.inventory.csvquote import unterminated_quote_line
 from tma_audit.inventory.fields import (
     CONTROL,
     Where,
@@ -317,6 +318,10 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
         records = list(reader)
     except csv.Error as exc:
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
+    last = next((row for row in reversed(records) if row), header)
+    opened = unterminated_quote_line(text, last[-1]) if last else None
+    if opened is not None:
+        raise InventoryError(f"unterminated quote opened at line {opened}", file=file, line=opened)
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == header_lines + len(records):
         # one line per record (no quoted line breaks): line numbers by position
@@ -632,6 +637,7 @@ def check_references(inventory: Inventory) -> None:
     hostnames = list(map(str.lower, map(_HOSTNAME, assets)))
     if len(set(hostnames)) < len(hostnames):  # find the first repeat, for its lines
         _unique(zip(hostnames, map(_LOCATION, assets), strict=True))
+    _unique_sites(inventory.client.sites)
     declared = {s.name for s in inventory.client.sites}
     if declared:
         if not set(map(_SITE, assets)) <= {*declared, None}:  # find the first, for its line
@@ -665,6 +671,24 @@ def _raise_unknown_site(site: str, declared: set[str], loc: Location | None, fie
         line=loc.line if loc else None,
         field=field,
     )
+
+
+def _unique_sites(sites: Iterable[Site]) -> None:
+    """Two sites of one name (in any case): assets and statements could not say which."""
+    first: dict[str, Site] = {}
+    for index, site in enumerate(sites):
+        key = " ".join(site.name.split()).casefold()
+        if key in first:
+            prev = first[key].location
+            loc = site.location
+            where = f" (first at line {prev.line})" if prev else ""
+            raise InventoryError(
+                f"duplicate site name {site.name!r}{where}",
+                file=loc.file if loc else None,
+                line=loc.line if loc else None,
+                field=f"client.sites[{index}].name",
+            )
+        first[key] = site
 
 
 def _unique(items: Iterable[tuple[str, Location | None]]) -> None:

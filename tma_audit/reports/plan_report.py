@@ -20,6 +20,7 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.csv_report import write_rows
 from tma_audit.reports.summary import hours, location_text, plan_line, score_line
 from tma_audit.reports.table import terminal, text_of
+from tma_audit.safetext import for_terminal
 
 PLAN_COLUMNS = (
     "summary",
@@ -98,8 +99,8 @@ def render_plan_table(result: AuditResult, options: RenderOptions) -> str:
     analysis = analyse(result)
     plan = analysis.plan
     console = terminal(options)
-    console.print(Text(f"Remediation plan: {plan.client}", style="bold"))
-    console.print(f"Audit date {plan.as_of.isoformat()} · {score_line(analysis)}")
+    console.print(Text(for_terminal(f"Remediation plan: {plan.client}"), style="bold"))
+    console.print(for_terminal(f"Audit date {plan.as_of.isoformat()} · {score_line(analysis)}"))
     console.print()
     if plan.items:
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
@@ -111,11 +112,11 @@ def render_plan_table(result: AuditResult, options: RenderOptions) -> str:
         table.add_column("Hours", justify="right", no_wrap=True)
         for item in plan.items:
             table.add_row(
-                item.id,
+                for_terminal(item.id),
                 item.triage.priority.label,
                 item.triage.due.isoformat(),
-                item.summary,
-                item.triage.payer_text,
+                for_terminal(item.summary),
+                for_terminal(item.triage.payer_text),
                 f"{item.effort_hours:g}",
             )
         console.print(table)

@@ -26,6 +26,7 @@ from tma_audit.reports.summary import (
     verdict_line,
     warnings_of,
 )
+from tma_audit.safetext import for_terminal
 
 STYLE = {
     Outcome.PASS: "green",
@@ -44,8 +45,13 @@ _SHORT = {
 
 
 def terminal(options: RenderOptions) -> Console:
-    """A console that renders into memory at the report's width, coloured or not."""
+    """A console that renders into memory at the report's width, coloured or not.
+
+    Markup is off: a `[bold]` or `[/]` in a rule title or a host name is text. Text
+    from the inventory, ruleset or data goes through `for_terminal` on its way in.
+    """
     return Console(
+        markup=False,
         file=io.StringIO(),
         width=options.width,
         force_terminal=options.color,
@@ -113,6 +119,7 @@ class _Painter:
         self.cache: dict[tuple[str, str], str] = {}
 
     def __call__(self, text: str, style: str) -> str:
+        text = for_terminal(text)
         if not self.color:
             return text
         key = (text, style)
@@ -137,9 +144,9 @@ class _Wrapper:
         body = self.cache.get(key)
         if body is None:
             indent = label_width + 1
-            lines = textwrap.wrap(text, max(10, self.width - indent), break_on_hyphens=False) or [
-                ""
-            ]
+            lines = textwrap.wrap(
+                for_terminal(text), max(10, self.width - indent), break_on_hyphens=False
+            ) or [""]
             body = self.cache[key] = ("\n" + " " * indent).join(lines) + "\n"
         out.write(f"{label} {body}")
 
@@ -172,12 +179,13 @@ def _by_subject(out: io.StringIO, analysis: Analysis, paint: _Painter, width: in
     wrapper = _Wrapper(width)
     for label, items in labels.items():
         out.write(paint(label, "bold") + "\n")
-        rule_width = max(len(f.rule_id) for f in items)
+        rule_ids = {f.rule_id: for_terminal(f.rule_id) for f in items}
+        rule_width = max(map(len, rule_ids.values()))
         for f in items:
             mark, mark_width = marks[_mark_key(f)]
             wrapper.row(
                 out,
-                f"{mark} {f.rule_id:<{rule_width}}",
+                f"{mark} {rule_ids[f.rule_id]:<{rule_width}}",
                 mark_width + 1 + rule_width,
                 f.verdict.reason,
             )
@@ -203,16 +211,18 @@ def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) 
 def _header(console: Console, result: AuditResult) -> None:
     data = result.data
     updates = f"; Windows updates to {data.updates_date.isoformat()}" if data.updates_date else ""
-    console.print(Text(f"tma-audit: {result.client.name}", style="bold"))
+    console.print(Text(for_terminal(f"tma-audit: {result.client.name}"), style="bold"))
     console.print(
-        f"Audit date {result.as_of.isoformat()} · ruleset {result.ruleset.id} "
-        f"{result.ruleset.version}"
+        for_terminal(
+            f"Audit date {result.as_of.isoformat()} · ruleset {result.ruleset.id} "
+            f"{result.ruleset.version}"
+        )
     )
-    console.print(f"Lifecycle data {data.date.isoformat()} ({data.origin}){updates}")
+    console.print(for_terminal(f"Lifecycle data {data.date.isoformat()} ({data.origin}){updates}"))
     if result.inventory_sources:
-        console.print(f"Inventory: {', '.join(result.inventory_sources)}")
+        console.print(for_terminal(f"Inventory: {', '.join(result.inventory_sources)}"))
     for note in result.notes:
-        console.print(Text(f"Note: {note}", style="yellow"))
+        console.print(Text(for_terminal(f"Note: {note}"), style="yellow"))
     console.print()
 
 
@@ -228,7 +238,7 @@ def _summary(console: Console, result: AuditResult) -> None:
             count = summary.counts[outcome]
             style = STYLE[outcome] if count and outcome.is_finding else ""
             cells.append(Text(str(count) if count else "·", style=style))
-        table.add_row(summary.rule_id, summary.title, *cells)
+        table.add_row(for_terminal(summary.rule_id), for_terminal(summary.title), *cells)
     console.print(table)
 
 
@@ -238,5 +248,5 @@ def _verdict(console: Console, analysis: Analysis) -> None:
     console.print()
     style = "bold green" if compliant else "bold red"
     console.print(Text(verdict_line(analysis.result), style=style))
-    console.print(score_line(analysis))
+    console.print(for_terminal(score_line(analysis)))
     console.print(plan_line(analysis))

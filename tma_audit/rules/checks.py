@@ -15,6 +15,7 @@ from itertools import compress
 
 from tma_audit.lifecycle import OsFamily, OsRecognition, SupportStatus, windows_generation_at_least
 from tma_audit.lifecycle.staleness import latest_patch_tuesday
+from tma_audit.limits import MAX_DAYS, MAX_MONTHS
 from tma_audit.model import (
     AntivirusProduct,
     Application,
@@ -41,6 +42,7 @@ _GRACE = ParamSpec(
     14,
     "Days after a cumulative update's release before a device that lacks it fails.",
     minimum=0,
+    maximum=MAX_DAYS,
 )
 
 
@@ -504,7 +506,11 @@ def _product_current(
     subjects={SubjectType.ENVIRONMENT, SubjectType.ASSET},
     params={
         "definitions_max_age_days": ParamSpec(
-            "int", 7, "Oldest acceptable antivirus definitions on a device, in days.", minimum=0
+            "int",
+            7,
+            "Oldest acceptable antivirus definitions on a device, in days.",
+            minimum=0,
+            maximum=MAX_DAYS,
         ),
     },
     keys={SubjectType.ASSET: _antivirus_key},
@@ -1017,6 +1023,7 @@ def change_notification(client: Client, ctx: Context) -> Verdict:
             12,
             "Longest acceptable time since the business continuity plan was reviewed.",
             minimum=1,
+            maximum=MAX_MONTHS,
         )
     },
 )
@@ -1050,8 +1057,11 @@ def continuity_plan(client: Client, ctx: Context) -> Verdict:
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus `months` calendar months, saturating at the last date there is."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     for last in (31, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, last))

@@ -8,10 +8,12 @@ disables rules and adds rules of its own.
 from __future__ import annotations
 
 import importlib.resources
+import math
 from pathlib import Path
 from typing import Any
 
 from tma_audit.errors import RulesetError
+from tma_audit.limits import MAX_EFFORT_HOURS, MAX_INT_DIGITS
 from tma_audit.model import (
     AppliesTo,
     AssetKind,
@@ -27,6 +29,8 @@ from tma_audit.rules.registry import GLOBAL_PARAMS, CheckSpec, ParamSpec, get_ch
 from tma_audit.yamlio import Node, parse_yaml
 
 DEFAULT_NAME = "default"
+#: the longest chain of `extends:` files a ruleset may sit on (the shipped default aside)
+MAX_EXTENDS_DEPTH = 16
 _RULE_KEYS = {
     "id",
     "title",
@@ -55,8 +59,11 @@ def load_default_ruleset() -> Ruleset:
     )
 
 
-def load_ruleset(path: Path | None) -> Ruleset:
-    """The default ruleset, or the ruleset at `path` (which may extend the default)."""
+def load_ruleset(path: Path | None, *, chain: tuple[Path, ...] = ()) -> Ruleset:
+    """The default ruleset, or the ruleset at `path` (which may extend the default).
+
+    `chain` is the files that extend this one, outermost first (loops and depth).
+    """
     if path is None:
         return load_default_ruleset()
     from tma_audit.fileio import read_input
@@ -68,7 +75,7 @@ def load_ruleset(path: Path | None) -> Ruleset:
         )
     except UnicodeDecodeError:
         raise RulesetError("not valid UTF-8 text", file=file) from None
-    return parse_ruleset(text, file, base=path.parent)
+    return parse_ruleset(text, file, base=path.parent, chain=(*chain, path))
 
 
 class _Reader:
@@ -110,7 +117,9 @@ class _Reader:
         return mapping[key]
 
 
-def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
+def parse_ruleset(
+    text: str, file: str, *, base: Path | None, chain: tuple[Path, ...] = ()
+) -> Ruleset:
     reader = _Reader(file)
     root = parse_yaml(text, file, RulesetError)
     if root is None:
@@ -118,7 +127,7 @@ def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
     top = reader.mapping(root, "", _TOP_KEYS)
     checks = get_checks()
     if "extends" in top:
-        parent = _load_parent(reader, top["extends"], base)
+        parent = _load_parent(reader, top["extends"], base, chain)
         return _extend(reader, parent, top, root, checks, file)
     for key in ("overrides", "disable"):
         if key in top:
@@ -142,7 +151,9 @@ def parse_ruleset(text: str, file: str, *, base: Path | None) -> Ruleset:
     )
 
 
-def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
+def _load_parent(
+    reader: _Reader, node: Node, base: Path | None, chain: tuple[Path, ...]
+) -> Ruleset:
     name = reader.text(node, "extends")
     if name == DEFAULT_NAME:
         return load_default_ruleset()
@@ -161,7 +172,24 @@ def _load_parent(reader: _Reader, node: Node, base: Path | None) -> Ruleset:
             node,
             "extends",
         )
-    return load_ruleset(path)
+    same = [index for index, seen in enumerate(chain) if _same_file(seen, path)]
+    if same:
+        loop = " -> ".join(str(p) for p in (*chain[same[0] :], path))
+        raise reader.fail(f"extends loop: {loop}", node, "extends")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise reader.fail(
+            f"extends chain is deeper than {MAX_EXTENDS_DEPTH} files (from {chain[0]})",
+            node,
+            "extends",
+        )
+    return load_ruleset(path, chain=chain)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
 
 
 def _extend(
@@ -413,6 +441,11 @@ def _param_value(reader: _Reader, node: Node, spec: ParamSpec, field: str) -> An
         return text
     if kind == "bool":
         return _bool(reader, node, field)
+    digits = len(text.strip().lstrip("+-"))
+    if digits > MAX_INT_DIGITS:
+        raise reader.fail(
+            f"number too large ({digits} digits; at most {MAX_INT_DIGITS})", node, field
+        )
     try:
         number: float = int(text) if kind == "int" else float(text)
     except ValueError:
@@ -421,8 +454,12 @@ def _param_value(reader: _Reader, node: Node, spec: ParamSpec, field: str) -> An
             node,
             field,
         ) from None
+    if not math.isfinite(number):
+        raise reader.fail(f"expected a finite number, got {text!r}", node, field)
     if spec.minimum is not None and number < spec.minimum:
         raise reader.fail(f"must be at least {spec.minimum:g}, got {text}", node, field)
+    if spec.maximum is not None and number > spec.maximum:
+        raise reader.fail(f"must be at most {spec.maximum:g}, got {text}", node, field)
     return number
 
 
@@ -457,7 +494,7 @@ def _remediation(reader: _Reader, node: Node, field: str) -> Remediation:
     effort = _param_value(
         reader,
         reader.required(body, "effort_hours", node, f"{field}.effort_hours"),
-        ParamSpec("float", 0, "", minimum=0),
+        ParamSpec("float", 0, "", minimum=0, maximum=MAX_EFFORT_HOURS),
         f"{field}.effort_hours",
     )
     return Remediation(

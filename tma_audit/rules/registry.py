@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tma_audit.lifecycle import Lifecycle
+from tma_audit.limits import MAX_DAYS
 from tma_audit.model import Asset, Inventory, SubjectType, Verdict
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
@@ -24,6 +25,7 @@ class ParamSpec:
     default: Any
     description: str
     minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +73,14 @@ GLOBAL_PARAMS: dict[str, ParamSpec] = {
         "Warn on passing items whose support, licence or warranty ends within "
         "this many days of the audit date.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     "lifecycle_stale_warn_days": ParamSpec(
         "int",
         90,
         "Warn when the lifecycle data is more than this many days older than the audit date.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     "lifecycle_stale_error_days": ParamSpec(
         "int",
@@ -84,6 +88,7 @@ GLOBAL_PARAMS: dict[str, ParamSpec] = {
         "Refuse to audit (exit 3) on lifecycle data more than this many days older than the "
         "audit date, unless --allow-stale.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     "waiver_max_days": ParamSpec(
         "int",
@@ -91,18 +96,21 @@ GLOBAL_PARAMS: dict[str, ParamSpec] = {
         "Longest a liability waiver may run, approval date to expiry; a longer one is "
         "honoured only this long (`waivers lint` reports it).",
         minimum=1,
+        maximum=MAX_DAYS,
     ),
     "waiver_warn_days": ParamSpec(
         "int",
         30,
         "Warn about waivers that expire within this many days of the audit date.",
         minimum=0,
+        maximum=MAX_DAYS,
     ),
     "waiver_review_days": ParamSpec(
         "int",
         180,
         "A drafted waiver's expiry / review date: this many days after the audit date.",
         minimum=1,
+        maximum=MAX_DAYS,
     ),
 }
 

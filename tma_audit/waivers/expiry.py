@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from tma_audit.limits import add_days
 from tma_audit.rules.registry import GLOBAL_PARAMS
 from tma_audit.waivers.records import Waiver
 
@@ -110,7 +111,7 @@ def effective_expiry(waiver: Waiver, policy: WaiverPolicy) -> tuple[dt.date | No
         return None, False
     if waiver.approval_date is None:
         return waiver.expires, False
-    cap = waiver.approval_date + dt.timedelta(days=policy.max_days)
+    cap = add_days(waiver.approval_date, policy.max_days)
     if waiver.expires > cap:
         return cap, True
     return waiver.expires, False

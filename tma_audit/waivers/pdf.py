@@ -38,7 +38,9 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
+from tma_audit.errors import WaiverError
 from tma_audit.model import Outcome, Payer, Rule, SubjectType
 from tma_audit.plan import needs_purchase, payer_of
 from tma_audit.waivers.drafts import DraftDocument, DraftItem
@@ -247,6 +249,13 @@ class _Renderer:
                     pages=pages,
                 ),
             )
+        except LayoutError:
+            # a table row taller than a page: some text thousands of characters long
+            raise WaiverError(
+                f"waiver draft {self.doc.document_id} cannot be laid out: a text in it is "
+                "too long for one page (a host name, compensating control or address "
+                "thousands of characters long?); shorten it"
+            ) from None
         finally:
             rl_config.useA85 = a85
         return RenderedDraft(

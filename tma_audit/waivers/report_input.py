@@ -9,11 +9,12 @@ the JSON path (exit 2).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
+from tma_audit import jsonio
 from tma_audit.errors import InputError
+from tma_audit.limits import MAX_DAYS, MAX_EFFORT_HOURS, audit_date_problem
 from tma_audit.model import (
     AppliesTo,
     AssetKind,
@@ -34,6 +35,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
+from tma_audit.rules.registry import GLOBAL_PARAMS
 
 FORMAT_NAME = "tma-audit-report"
 SUPPORTED_MAJOR = "1"
@@ -91,6 +93,13 @@ def _kind(value: Any) -> str:
     )
 
 
+def _shown(value: Any) -> str:
+    """A number as it is, anything else by its kind."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    return _kind(value)
+
+
 def is_json_report(path: Path) -> bool:
     return path.suffix.lower() == ".json"
 
@@ -101,12 +110,10 @@ def load_report(path: Path) -> AuditResult:
     file = str(path)
     raw = read_input(path)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("not valid UTF-8 text", file=file) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=file, line=exc.lineno) from None
-    return parse_report(data, file)
+    return parse_report(jsonio.loads(text, file, InputError), file)
 
 
 def parse_report(data: Any, file: str) -> AuditResult:
@@ -142,6 +149,9 @@ def parse_report(data: Any, file: str) -> AuditResult:
     data_info = _data(r, r.obj(top.get("data"), "data"))
     as_of = r.date(top, "audit_date", "")
     assert as_of is not None
+    problem = audit_date_problem(as_of)
+    if problem is not None:
+        raise r.fail(problem, "audit_date")
     known = {rule.id for rule in ruleset.rules}
     results, by_rule = _results(r, r.items(top.get("results"), "results"), ruleset, known)
     inventory = [str(x) for x in r.items(top.get("inventory", []), "inventory")]
@@ -182,6 +192,11 @@ def _ruleset(r: _Reader, top: dict[str, Any]) -> Ruleset:
             raise r.fail(
                 f"expected a number, got {_kind(effort)}", f"{path}.remediation.effort_hours"
             )
+        if not 0 <= effort <= MAX_EFFORT_HOURS:
+            raise r.fail(
+                f"expected 0 to {MAX_EFFORT_HOURS:g} hours, got {effort!r}",
+                f"{path}.remediation.effort_hours",
+            )
         params = body.get("params") or {}
         rules.append(
             Rule(
@@ -201,13 +216,24 @@ def _ruleset(r: _Reader, top: dict[str, Any]) -> Ruleset:
                 enabled=body.get("enabled", True) is not False,
             )
         )
-    parameters = meta.get("parameters") or {}
+    parameters = dict(r.obj(meta.get("parameters") or {}, "ruleset.parameters"))
+    for name, value in parameters.items():
+        spec = GLOBAL_PARAMS.get(name)
+        if spec is None or spec.type != "int":
+            continue  # a later minor version's parameter: not used here
+        low = spec.minimum if spec.minimum is not None else 0
+        high = spec.maximum if spec.maximum is not None else MAX_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise r.fail(
+                f"expected a whole number from {low:g} to {high:g}, got {_shown(value)}",
+                f"ruleset.parameters.{name}",
+            )
     return Ruleset(
         id=r.text(meta, "id", "ruleset") or "",
         version=r.text(meta, "version", "ruleset") or "",
         title=r.text(meta, "title", "ruleset", required=False) or "",
         rules=tuple(rules),
-        parameters=dict(r.obj(parameters, "ruleset.parameters")),
+        parameters=parameters,
     )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.resources
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -184,7 +185,8 @@ def load_settings(path: Path | None) -> DraftSettings:
     if "control_lines" in top:
         node = top["control_lines"]
         text = _text(node, file, "control_lines") or ""
-        if not text.isdigit() or not 0 <= int(text) <= 20:
+        # ASCII digits only: str.isdigit also takes '²', which int() refuses
+        if not re.fullmatch(r"[0-9]{1,2}", text) or not 0 <= int(text) <= 20:
             raise WaiverError(
                 f"expected a whole number from 0 to 20, got {text!r}",
                 file=file,

@@ -19,6 +19,7 @@ from itertools import repeat
 from pathlib import Path
 
 from tma_audit.errors import InventoryError
+from tma_audit.inventory.csvquote import last_cell, unterminated_quote_line
 
 #: An unquoted empty cell: PowerShell's `$null` (`"X",,"Y"`), as opposed to `""`.
 NULL = "\x00"
@@ -230,6 +231,14 @@ def _read_records(
     try:
         records = list(reader)
     except csv.Error as exc:
+        cell = last_cell(text, delimiter)
+        opened = unterminated_quote_line(text, cell, delimiter) if cell is not None else None
+        if opened is not None:
+            raise InventoryError(
+                f"unterminated quote opened at line {opened + offset}",
+                file=file,
+                line=opened + offset,
+            ) from None
         # Find the record that failed: parse again row by row.
         line = _failing_line(text, delimiter) + offset
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=line) from None
