@@ -558,3 +558,34 @@ def test_a_nul_character_in_yaml_is_an_input_error(cli: CliRun, tmp_path: Path) 
         run = cli(*args)
         assert run.code == 2, run.err
         assert f"{where}: NUL character in 'a\\x00" in run.err
+
+
+def test_a_quote_left_open_mid_file_names_where_it_opens_and_runs_to(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    header, first, *rest = ASSETS_CSV.read_text(encoding="utf-8").splitlines()
+    rest[3] = rest[3].replace(",Quay Street,", ',"Quay Street",', 1)  # the next quote
+    assets = tmp_path / "assets.csv"
+    assets.write_text(
+        "\n".join([header, first, '"HDP-X,desktop,Quay Street', *rest]) + "\n", encoding="utf-8"
+    )
+    code, err = _audit(cli, str(assets), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{assets}:3: unterminated quote opened at line 3: the quoted value runs to line 7" in (
+        err
+    )
+
+
+def test_a_quote_left_open_mid_export_names_where_it_opens(cli: CliRun, tmp_path: Path) -> None:
+    export = tmp_path / "ad.csv"
+    export.write_text(
+        '"Name";"OperatingSystem";"OperatingSystemVersion";"Enabled"\n'
+        '"PC1";"Windows 11 Pro";"10.0 (26100)";"True\n'
+        '"PC2";"Windows 11 Pro";"10.0 (26100)";"True"\n',
+        encoding="utf-8",
+    )
+    code, err = _audit(cli, str(export), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{export}:2: unterminated quote opened at line 2: the quoted value runs to line 3" in (
+        err
+    )
