@@ -325,9 +325,17 @@ def mutated_json(draw: st.DrawFn, text: str) -> str:
     raw = draw(st.sampled_from(["", "digits", "nesting"]))
     if raw == "digits" and re.search(r": \d", out):
         out = re.sub(r": (\d)", lambda m: ": " + "9" * 5000, out, count=1)
-    elif raw == "nesting":
+    elif raw == "nesting" and out.startswith("{"):
+        # a key of its own (readers ignore keys they do not know), nested deep
         depth = draw(st.sampled_from([70, 900, 5000, 100_000]))
-        out = out.replace(": ", ": " + "[" * depth + "0" + "]" * depth, 1)
+        out = (
+            '{"deep": '
+            + "[" * depth
+            + "0"
+            + "]" * depth
+            + ("," if out[1:].strip() != "}" else "")
+            + out[1:]
+        )
     return out
 
 
