@@ -200,6 +200,26 @@ CSV_TOKEN = st.one_of(
     st.text(max_size=20),
 )
 
+
+def _embedded(value: str) -> st.SearchStrategy[str]:
+    """`value` with a hostile piece put into it: `15.0.4480` -> `15.0.99…9`, a name
+    with control characters in it (the parsers of versions and names see it)."""
+    piece = st.one_of(
+        st.integers(4290, 4400).map(_huge_number),
+        st.sampled_from(
+            ["\\e[31m", "\u202e", "\x85", "'", '"', " SP", ".", " OS Build 1.", "(", ")"]
+        ),
+    )
+    return st.tuples(st.integers(0, len(value)), piece).map(
+        lambda at: value[: at[0]] + at[1] + value[at[0] :]
+    )
+
+
+def _new_value(old: str) -> st.SearchStrategy[str]:
+    """A hostile value, or the old one with a hostile piece in it."""
+    return st.one_of(HOSTILE_TOKEN, _embedded(old))
+
+
 _KEY_VALUE = re.compile(r"^(\s*(?:- )?[\w.\-\"']+:)[ \t]*(.*)$")
 
 
@@ -218,7 +238,7 @@ def mutated_yaml(draw: st.DrawFn, text: str) -> str:
             index = draw(st.sampled_from(values)) if values else index
         match = _KEY_VALUE.match(lines[index])
         if action == "value" and match:
-            lines[index] = f"{match.group(1)} {draw(HOSTILE_TOKEN)}"
+            lines[index] = f"{match.group(1)} {draw(_new_value(match.group(2)))}"
         elif action == "delete":
             del lines[index]
         elif action == "repeat":
@@ -238,7 +258,8 @@ def mutated_csv(draw: st.DrawFn, text: str) -> str:
         action = draw(st.sampled_from(["cell", "cell", "cell", "delete", "repeat", "cut"]))
         if action == "cell":
             cells = lines[index].split(",")
-            cells[draw(st.integers(0, len(cells) - 1))] = draw(CSV_TOKEN)
+            cell = draw(st.integers(0, len(cells) - 1))
+            cells[cell] = draw(st.one_of(CSV_TOKEN, _embedded(cells[cell])))
             lines[index] = ",".join(cells)
         elif action == "delete" and len(lines) > 1:
             del lines[index]
@@ -304,9 +325,17 @@ def mutated_json(draw: st.DrawFn, text: str) -> str:
     raw = draw(st.sampled_from(["", "digits", "nesting"]))
     if raw == "digits" and re.search(r": \d", out):
         out = re.sub(r": (\d)", lambda m: ": " + "9" * 5000, out, count=1)
-    elif raw == "nesting":
+    elif raw == "nesting" and out.startswith("{"):
+        # a key of its own (readers ignore keys they do not know), nested deep
         depth = draw(st.sampled_from([70, 900, 5000, 100_000]))
-        out = out.replace(": ", ": " + "[" * depth + "0" + "]" * depth, 1)
+        out = (
+            '{"deep": '
+            + "[" * depth
+            + "0"
+            + "]" * depth
+            + ("," if out[1:].strip() != "}" else "")
+            + out[1:]
+        )
     return out
 
 

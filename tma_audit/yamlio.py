@@ -143,6 +143,8 @@ def _build(events: Any, file: str, error: type[TmaError]) -> Node | None:
     for event in events:
         kind = type(event)
         if kind is yaml.ScalarEvent:
+            if "\x00" in event.value:  # a "\0" escape: no name, text or path holds one
+                raise error(f"NUL character in {event.value!r}", file=file, line=_line_of(event))
             node = _scalar(event)
             if event.anchor:
                 anchors[event.anchor] = node

@@ -492,3 +492,100 @@ def test_a_text_too_long_for_a_page_of_a_draft_is_an_input_error(
     assert run.code == 2, run.err
     assert "cannot be laid out: a text in it is too long for one page" in run.err
     assert not drafts.exists() or not list(drafts.iterdir())
+
+
+# --- digit runs inside versions, builds and product names ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('build: "20348.5862"', f'build: "20348.{HUGE}"'),
+        ("name: Windows Server 2025 Standard", f"name: Windows Server 2025 OS Build 26100.{HUGE}"),
+        ('version: "15.0.4480.2"', f'version: "15.0.{HUGE}"'),
+        ('version: "12.3.2.4854"', f'version: "v{HUGE}.1"'),
+        ("name: Microsoft SQL Server 2019 Standard", f"name: Microsoft SQL Server 2019 SP{HUGE}"),
+        ("name: Microsoft SQL Server 2019 Standard", f"name: Microsoft SQL Server {HUGE} SP 1"),
+    ],
+)
+def test_a_5000_digit_run_in_a_version_or_name_is_read_as_text(
+    cli: CliRun, tmp_path: Path, old: str, new: str
+) -> None:
+    text = INVENTORY.read_text(encoding="utf-8")
+    assert old in text
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _ = _audit(cli, str(inventory), "--as-of", AS_OF)
+    assert code == 1
+
+
+@pytest.mark.parametrize("version", [f"10.0 ({HUGE})", f"{HUGE}.0", f"10.0.{HUGE}.1"])
+def test_a_5000_digit_run_in_an_exported_os_version(
+    cli: CliRun, tmp_path: Path, version: str
+) -> None:
+    export = tmp_path / "ad.csv"
+    export.write_text(
+        '"Name","OperatingSystem","OperatingSystemVersion","Enabled"\n'
+        f'"PC1","Windows 11 Pro","{version}","True"\n',
+        encoding="utf-8",
+    )
+    run = cli("audit", str(export), "--as-of", AS_OF, "-f", "json")
+    assert run.code == 1, run.err
+    (pc1,) = [r for r in json.loads(run.out)["results"] if r["subject"]["id"] == "PC1"]
+    outcomes = {o["rule"]: o["outcome"] for o in pc1["outcomes"]}
+    assert outcomes["MS-2U"] == "unknown"  # no build to judge the updates by
+
+
+# --- a NUL character ("\0" in a double-quoted YAML string) -------------------------------------
+
+
+def test_a_nul_character_in_yaml_is_an_input_error(cli: CliRun, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text('schema: 1\nclient: {name: X}\nassets_from: ["a\\0b.csv"]\n')
+    settings = tmp_path / "settings.yaml"
+    settings.write_text('page_size: A4\nwording: "a\\0b.yaml"\n')
+    rules = tmp_path / "rules.yaml"
+    rules.write_text('extends: default\nruleset: {id: "a\\0"}\n')
+    for args, where in (
+        (("audit", str(inventory), "--as-of", AS_OF), f"{inventory}:3"),
+        (
+            ("waivers", "draft", str(INVENTORY), "-o", str(tmp_path / "d"), "--as-of", AS_OF,
+             "--settings", str(settings)),
+            f"{settings}:2",
+        ),
+        (("rules", "list", "--ruleset", str(rules)), f"{rules}:2"),
+    ):  # fmt: skip
+        run = cli(*args)
+        assert run.code == 2, run.err
+        assert f"{where}: NUL character in 'a\\x00" in run.err
+
+
+def test_a_quote_left_open_mid_file_names_where_it_opens_and_runs_to(
+    cli: CliRun, tmp_path: Path
+) -> None:
+    header, first, *rest = ASSETS_CSV.read_text(encoding="utf-8").splitlines()
+    rest[3] = rest[3].replace(",Quay Street,", ',"Quay Street",', 1)  # the next quote
+    assets = tmp_path / "assets.csv"
+    assets.write_text(
+        "\n".join([header, first, '"HDP-X,desktop,Quay Street', *rest]) + "\n", encoding="utf-8"
+    )
+    code, err = _audit(cli, str(assets), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{assets}:3: unterminated quote opened at line 3: the quoted value runs to line 7" in (
+        err
+    )
+
+
+def test_a_quote_left_open_mid_export_names_where_it_opens(cli: CliRun, tmp_path: Path) -> None:
+    export = tmp_path / "ad.csv"
+    export.write_text(
+        '"Name";"OperatingSystem";"OperatingSystemVersion";"Enabled"\n'
+        '"PC1";"Windows 11 Pro";"10.0 (26100)";"True\n'
+        '"PC2";"Windows 11 Pro";"10.0 (26100)";"True"\n',
+        encoding="utf-8",
+    )
+    code, err = _audit(cli, str(export), "--as-of", AS_OF)
+    assert code == 2
+    assert f"{export}:2: unterminated quote opened at line 2: the quoted value runs to line 3" in (
+        err
+    )

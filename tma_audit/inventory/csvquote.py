@@ -37,3 +37,21 @@ def last_cell(text: str, delimiter: str = ",") -> str | None:
         if row:
             last = row
     return last[-1] if last else None
+
+
+def runaway_quote(text: str, delimiter: str = ",") -> tuple[int, int] | None:
+    """A quoted value that runs over lines into the next quote: (its first line, the
+    line where csv gave up), or None when strict csv reads `text`, or fails on one line.
+
+    A quote left open in the middle of a file is closed by the next quote in it, often
+    lines later, and what follows that quote is no delimiter: strict csv stops there.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        if reader.line_num > start:
+            return start, reader.line_num
+    return None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tma_audit.errors import InventoryError
 from tma_audit.fileio import RefusedReference, read_input, resolve_reference
 from tma_audit.inventory.columns import build_assets, locations
-from tma_audit.inventory.csvquote import unterminated_quote_line
+from tma_audit.inventory.csvquote import runaway_quote, unterminated_quote_line
 from tma_audit.inventory.fields import (
     CONTROL,
     Where,
@@ -326,6 +326,14 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
     if physical == header_lines + len(records):
         # one line per record (no quoted line breaks): line numbers by position
         return header, list(range(header_lines + 1, header_lines + 1 + len(records))), records
+    runaway = runaway_quote(text)
+    if runaway is not None:
+        opened, closed = runaway
+        raise InventoryError(
+            f"unterminated quote opened at line {opened}: the quoted value runs to line {closed}",
+            file=file,
+            line=opened,
+        )
     return header, *_number_records(text)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tma_audit.lifecycle.records import ProductRelease
+from tma_audit.limits import MAX_INT_DIGITS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +38,23 @@ class _MsKey:
 
 _NUMBER_RUN = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
 _CYCLE_NUMERIC = re.compile(r"\d+(?:\.\d+)*")
-_SP = re.compile(r"\b(\d+)\s*[-.]?\s*(?:sp|service pack)\s*(\d+)\b")
+# Numbers in inventory text have at most 15 digits (tma_audit.limits.MAX_INT_DIGITS):
+# int() refuses more than 4,300.
+_SP = re.compile(r"\b(\d{1,15})\s*[-.]?\s*(?:sp|service pack)\s*(\d{1,15})\b")
 _YEAR = re.compile(r"\b(199\d|20\d\d)\b")
-_BUILD = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,3})\.(\d+)(?:\.(\d+))?")
+_BUILD = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,3})\.(\d{1,15})(?:\.(\d{1,15}))?(?!\d)")
 #: Products whose releases are named by year and service pack and identified by build.
 MS_YEAR_PRODUCTS = frozenset({"mssqlserver", "msexchange", "sharepoint", "office"})
 
 
 def numeric_tuple(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
+    """`15.0.4480` as (15, 0, 4480); parts after one of more than 15 digits are left out."""
+    parts = []
+    for part in text.split("."):
+        if len(part) > MAX_INT_DIGITS:
+            break
+        parts.append(int(part))
+    return tuple(parts)
 
 
 def _ms_key(release: ProductRelease, facts: ReleaseFacts) -> _MsKey:
@@ -203,7 +212,7 @@ class Product:
             ltsc = [r for r in pool if keys[r.cycle].ltsc == ("ltsc" in lowered)]
             pool = ltsc or [r for r in pool if not keys[r.cycle].ltsc]
             pool = [r for r in pool if keys[r.cycle].mac == bool(re.search(r"\bmac\b", lowered))]
-        sp_match = re.search(r"\bsp\s*(\d+)\b", lowered)
+        sp_match = re.search(r"\bsp\s*(\d{1,15})\b", lowered)
         if sp_match is not None:
             pool = [r for r in pool if keys[r.cycle].sp == int(sp_match.group(1))]
         if build is not None:

@@ -35,9 +35,11 @@ _FEATURE = re.compile(r"\b(\d\d[hH][12])\b", re.ASCII)
 _CLIENT_FEATURES = frozenset(
     {"1507", "1511", "1607", "1703", "1709", "1803", "1809", "1903", "1909", "2004"}
 )
-_PAREN = re.compile(r"^(\d+)\.(\d+)\s*\((\d+)\)", re.ASCII)
-_DOTTED = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$", re.ASCII)
-_OS_BUILD = re.compile(r"\bos build (\d{4,5})(?:\.(\d+))?", re.ASCII)
+# Numbers of at most 15 digits (tma_audit.limits.MAX_INT_DIGITS): int() refuses more
+# than 4,300, and no version part has more than a few.
+_PAREN = re.compile(r"^(\d{1,15})\.(\d{1,15})\s*\((\d{1,15})\)", re.ASCII)
+_DOTTED = re.compile(r"^(\d{1,15})\.(\d{1,15})(?:\.(\d{1,15}))?(?:\.(\d{1,15}))?$", re.ASCII)
+_OS_BUILD = re.compile(r"\bos build (\d{4,5})(?:\.(\d{1,15})(?!\d))?", re.ASCII)
 
 
 @lru_cache(maxsize=65536)

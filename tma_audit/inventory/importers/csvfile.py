@@ -19,7 +19,7 @@ from itertools import repeat
 from pathlib import Path
 
 from tma_audit.errors import InventoryError
-from tma_audit.inventory.csvquote import last_cell, unterminated_quote_line
+from tma_audit.inventory.csvquote import last_cell, runaway_quote, unterminated_quote_line
 
 #: An unquoted empty cell: PowerShell's `$null` (`"X",,"Y"`), as opposed to `""`.
 NULL = "\x00"
@@ -238,6 +238,14 @@ def _read_records(
                 f"unterminated quote opened at line {opened + offset}",
                 file=file,
                 line=opened + offset,
+            ) from None
+        runaway = runaway_quote(text, delimiter)
+        if runaway is not None:
+            start, end = (line + offset for line in runaway)
+            raise InventoryError(
+                f"unterminated quote opened at line {start}: the quoted value runs to line {end}",
+                file=file,
+                line=start,
             ) from None
         # Find the record that failed: parse again row by row.
         line = _failing_line(text, delimiter) + offset
