@@ -7,6 +7,7 @@ SARIF's `helpUri` and `tma-audit rules show` point at them.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from tma_audit.model import Rule, Ruleset
@@ -17,6 +18,22 @@ REPOSITORY_URL = "https://github.com/tma-audit/tma-audit"
 BRANCH = "main"
 #: The pages' folder, relative to the repository root.
 RULE_DOCS_DIR = "docs/rules"
+
+
+@functools.cache
+def documented_rule_ids() -> frozenset[str]:
+    """The IDs that have a page: the default ruleset's."""
+    from tma_audit.rules import load_default_ruleset
+
+    return frozenset(rule.id for rule in load_default_ruleset().rules)
+
+
+def rule_doc_line(rule_id: str) -> str:
+    """`rules show`'s last line: the page's path and address, or nothing (a rule of a
+    client's own ruleset has no page)."""
+    if rule_id not in documented_rule_ids():
+        return ""
+    return f"Documentation: {rule_doc_path(rule_id)} ({rule_doc_url(rule_id)})\n"
 
 
 def rule_doc_path(rule_id: str) -> str:
