@@ -114,6 +114,34 @@ def test_every_result_obeys_the_kind_and_level_rule(
             assert ("suppressions" in res) == (outcome == Outcome.WAIVED.value)
 
 
+def test_a_waived_unknown_stays_a_review_with_level_none(midsize: AuditResult) -> None:
+    """The register records what it waived (`waived_outcome`): a waived unknown is a
+    suppressed review, never a fail."""
+    rewritten: dict[int, Verdict] = {}
+    results = []
+    for subject_result in midsize.results:
+        verdicts = []
+        for v in subject_result.verdicts:
+            if v.outcome.is_finding:
+                waived_verdict = Verdict(
+                    Outcome.WAIVED,
+                    f"{v.reason} [waived: W-1]",
+                    (*v.evidence, ("waiver", "W-1"), ("waived_outcome", v.outcome.value)),
+                )
+                verdicts.append(rewritten.setdefault(id(v), waived_verdict))
+            else:
+                verdicts.append(v)
+        results.append(subject_result._replace(verdicts=tuple(verdicts)))
+    waived = dataclasses.replace(midsize, results=tuple(results))
+    log = sarif(waived)
+    shown = log["runs"][0]["results"]
+    assert shown and all("suppressions" in r for r in shown)
+    pairs = {(r["properties"]["evidence"]["waived_outcome"], r["kind"], r["level"]) for r in shown}
+    assert ("unknown", "review", "none") in pairs
+    assert {p[:2] for p in pairs} == {("unknown", "review"), ("fail", "fail")}
+    assert github_ingestion_problems(log) == []
+
+
 def test_a_fails_level_follows_its_impact(midsize: AuditResult) -> None:
     levels = {"high": "error", "medium": "warning", "low": "note"}
     results = sarif(midsize)["runs"][0]["results"]

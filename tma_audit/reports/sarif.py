@@ -230,8 +230,9 @@ def _shared(
     """The parts of a result shared by every subject with this verdict and scope."""
     outcome = verdict.outcome
     # SARIF §3.27.10: a level other than none only with kind fail
-    if outcome == Outcome.UNKNOWN:
-        kind, level = "review", "none"
+    was = dict(verdict.evidence).get("waived_outcome") if outcome == Outcome.WAIVED else None
+    if outcome == Outcome.UNKNOWN or was == Outcome.UNKNOWN.value:
+        kind, level = "review", "none"  # a waived unknown stays a review, suppressed
     else:
         kind, level = "fail", LEVEL[triage.impact]
     head = f'"kind": "{kind}", "level": "{level}", '
