@@ -15,8 +15,8 @@ file and line. docs/reports.md documents it; baselines and diffs build on it.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from json.encoder import encode_basestring as _string  # json.dumps(str, ensure_ascii=False)
 
 from tma_audit.model import Subject, Verdict
 
@@ -36,18 +36,38 @@ def finding_fact(verdict: Verdict) -> tuple[tuple[str, str], ...]:
 
 
 def finding_key(rule_id: str, subject: Subject, verdict: Verdict) -> str:
-    """The canonical text the identity hashes: a JSON array, readable in a debugger."""
-    parts = [
-        VERSION,
-        rule_id,
-        subject.type.value,
-        subject.id,
-        [list(p) for p in finding_fact(verdict)],
-    ]
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    """The canonical text the identity hashes: a compact JSON array (no spaces, UTF-8
+    characters as they are), readable in a debugger."""
+    return key_of(rule_id, subject_text(subject), fact_text(verdict))
 
 
 def finding_id(rule_id: str, subject: Subject, verdict: Verdict) -> str:
     """The finding's stable ID: 32 hex digits of the SHA-256 of `finding_key`."""
-    key = finding_key(rule_id, subject, verdict)
+    return id_of(rule_id, subject_text(subject), fact_text(verdict))
+
+
+# The pieces, for a caller that meets one subject or verdict many times (a report of
+# 100,000 findings encodes each once): id_of(rule, subject_text(s), fact_text(v)).
+
+
+def subject_text(subject: Subject) -> str:
+    """The subject's part of the key (JSON: type, id)."""
+    return f"{_string(subject.type.value)},{_string(subject.id)}"
+
+
+def fact_text(verdict: Verdict) -> str:
+    """The fact's part of the key (JSON)."""
+    pairs = ",".join(f"[{_string(k)},{_string(v)}]" for k, v in finding_fact(verdict))
+    return f"[{pairs}]"
+
+
+def key_of(rule_id: str, subject_part: str, fact_part: str) -> str:
+    return f"{_PREFIX}{_string(rule_id)},{subject_part},{fact_part}]"
+
+
+def id_of(rule_id: str, subject_part: str, fact_part: str) -> str:
+    key = key_of(rule_id, subject_part, fact_part)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+_PREFIX = f"[{_string(VERSION)},"

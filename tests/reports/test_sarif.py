@@ -310,6 +310,24 @@ def test_identity_is_rule_subject_and_the_fact() -> None:
     assert json.loads(finding_key("MS-3", ASSET, win10))[:4] == ["v1", "MS-3", "asset", "LDS-PC003"]
 
 
+def test_identity_key_is_canonical_json_for_any_text() -> None:
+    """The key is compact JSON of [version, rule, type, id, fact] whatever the names
+    hold (quotes, backslashes, control and non-ASCII characters): no two findings share
+    a key by accident of escaping."""
+    subject = Subject(SubjectType.SOFTWARE, 'PC "1"\\x: Ünïcode\u2028 app\x00', "S")
+    v = verdict(Outcome.FAIL, software='Ünïcode "app" (build 1)', product="p\\q")
+    expected = [
+        "v1",
+        "MS-3",
+        "software",
+        subject.id,
+        [["software", 'Ünïcode "app"'], ["product", "p\\q"]],
+    ]
+    key = finding_key("MS-3", subject, v)
+    assert json.loads(key) == expected
+    assert key == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
 def _ids(result: AuditResult) -> dict[tuple[str, str, str], str]:
     return {
         (f.rule_id, f.subject.type.value, f.subject.id): finding_id(f.rule_id, f.subject, f.verdict)

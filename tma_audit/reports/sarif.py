@@ -26,7 +26,7 @@ from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from tma_audit.identity import VERSION, finding_id
+from tma_audit.identity import VERSION, fact_text, id_of, subject_text
 from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
 from tma_audit.plan import Analysis, Triage, Urgency, analyse
 from tma_audit.reports import RenderOptions
@@ -165,7 +165,8 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
     """One line per finding, from parts encoded once per shared verdict and per subject."""
     encode = json.JSONEncoder(sort_keys=True).encode
     shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
-    subjects: dict[int, tuple[str, str, str]] = {}  # by id(subject): one object each
+    subjects: dict[int, tuple[str, str, str, str]] = {}  # by id(subject): one object each
+    facts: dict[int, str] = {}  # by id(verdict): the identity's fact, encoded once
     artifacts: dict[str, str] = {}
     lines: list[str] = []
     append = lines.append
@@ -180,8 +181,11 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
         about = subjects.get(id(subject))
         if about is None:
             about = subjects[id(subject)] = _subject_parts(subject, artifacts, options)
-        where, name, properties = about
-        fingerprint = finding_id(f.rule_id, subject, f.verdict)
+        where, name, properties, subject_key = about
+        fact = facts.get(id(f.verdict))
+        if fact is None:
+            fact = facts[id(f.verdict)] = fact_text(f.verdict)
+        fingerprint = id_of(f.rule_id, subject_key, fact)
         # the parts are JSON string contents already escaped: they concatenate safely
         append(
             f'{{{head}{where}"message": {{"text": "{name}: {reason}"}}, '
@@ -193,8 +197,8 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
 
 def _subject_parts(
     subject: Subject, artifacts: dict[str, str], options: RenderOptions
-) -> tuple[str, str, str]:
-    """A subject's locations, escaped name and first properties."""
+) -> tuple[str, str, str, str]:
+    """A subject's locations, escaped name, first properties and identity part."""
     location = subject.location
     physical = ""
     if location is not None:
@@ -217,7 +221,7 @@ def _subject_parts(
         f'"properties": {{"site": {_string(subject.site or "")}, '
         f'"subjectType": "{subject.type.value}", '
     )
-    return where, _string(subject.id)[1:-1], properties
+    return where, _string(subject.id)[1:-1], properties, subject_text(subject)
 
 
 def _shared(
