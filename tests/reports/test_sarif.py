@@ -487,3 +487,21 @@ def test_cli_without_a_repository_uses_the_working_directory(
         pytest.skip("the temporary folder is inside a repository")
     assert find_sarif_root(Path("sub/inventory.yaml")) == folder
     assert _uris(_sarif_cli(cli, "sub/inventory.yaml")) == {("sub/inventory.yaml", "%SRCROOT%")}
+
+
+def test_a_folder_that_cannot_be_looked_into_is_not_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tma_audit.cli import outputs
+
+    repo = _repo_with_inventory(tmp_path)
+    inventory = repo / "inventories" / "inventory.yaml"
+    real_exists = Path.exists
+
+    def exists(self: Path, *args: Any, **kwargs: Any) -> bool:
+        if self == repo / "inventories" / ".git":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_exists(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    assert outputs.find_sarif_root(inventory) == repo

@@ -162,8 +162,11 @@ def find_sarif_root(inventory: Path) -> Path:
     `.git` (a repository or worktree), else the working directory; absolute."""
     start = inventory.absolute().parent
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:  # a folder we may not look into: not the repository's root
+            continue
     return Path.cwd()
 
 
