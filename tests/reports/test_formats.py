@@ -181,7 +181,7 @@ def test_sarif_waived_results_are_suppressed(small_waived: AuditResult) -> None:
 
 def test_sarif_fingerprints_are_stable_and_distinct(midsize: AuditResult) -> None:
     results = sarif(midsize)["runs"][0]["results"]
-    prints = [r["partialFingerprints"]["tmaAuditFinding/v1"] for r in results]
+    prints = [r["partialFingerprints"]["tmaFindingId/v1"] for r in results]
     assert len(set(prints)) == len(prints)
 
 

@@ -99,12 +99,30 @@ def audit(
         bool,
         typer.Option("--no-waivers", help="Ignore every waiver (overrides --waivers)."),
     ] = False,
+    sarif_root: Annotated[
+        Path | None,
+        typer.Option(
+            "--sarif-root",
+            help="SARIF: file URIs are relative to DIR (a file outside it keeps an absolute "
+            "URI). Default: the repository root above the inventory (a folder with .git), "
+            "else the working directory.",
+            metavar="DIR",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit an inventory against the ruleset; print a report; exit 0 (compliant) or 1."""
     from tma_audit.audit import run_audit
     from tma_audit.cli.common import parse_as_of
     from tma_audit.cli.data_cmd import load_for_audit
-    from tma_audit.cli.outputs import Progress, parse_formats, report_targets, write_reports
+    from tma_audit.cli.outputs import (
+        Progress,
+        find_sarif_root,
+        parse_formats,
+        report_targets,
+        write_reports,
+    )
     from tma_audit.gate import exit_code, parse_fail_on
     from tma_audit.inventory import load_inventories
     from tma_audit.rules import load_ruleset
@@ -134,5 +152,13 @@ def audit(
         register = load_register(waivers)
     result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
     code = exit_code(result, gate)
-    write_reports(result, targets, output_dir=output_dir, group_by=group_by, progress=progress)
+    root = sarif_root.absolute() if sarif_root else find_sarif_root(inventory[0])
+    write_reports(
+        result,
+        targets,
+        output_dir=output_dir,
+        group_by=group_by,
+        progress=progress,
+        sarif_root=root,
+    )
     raise typer.Exit(0 if exit_zero else int(code))

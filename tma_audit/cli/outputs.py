@@ -157,6 +157,19 @@ def _in_output_dir(path: Path, output_dir: Path | None) -> bool:
     return output_dir is not None and path.parent == output_dir
 
 
+def find_sarif_root(inventory: Path) -> Path:
+    """The SARIF root by default: the nearest folder at or above the inventory that holds
+    `.git` (a repository or worktree), else the working directory; absolute."""
+    start = inventory.absolute().parent
+    for folder in (start, *start.parents):
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:  # a folder we may not look into: not the repository's root
+            continue
+    return Path.cwd()
+
+
 def write_reports(
     result: AuditResult,
     targets: dict[Format, Path | None],
@@ -164,6 +177,7 @@ def write_reports(
     output_dir: Path | None,
     group_by: GroupBy,
     progress: Progress,
+    sarif_root: Path | None = None,
 ) -> None:
     """Render every format; write the files; then print the one for standard output."""
     from tma_audit import __version__
@@ -189,6 +203,8 @@ def write_reports(
             color=fmt == Format.TABLE and path is None and use_color(to_terminal),
             group_by=group_by,
             tool_version=__version__,
+            sarif_root=None if sarif_root is None else str(sarif_root),
+            working_dir=None if sarif_root is None else str(Path.cwd()),
         )
         # pieces: a large JSON report goes to its file without ever being whole in
         # memory; standard output gets it only once it is all rendered (a failure

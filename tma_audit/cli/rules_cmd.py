@@ -38,6 +38,7 @@ def show_rule(
     """Show one rule: its clause, check and parameters, impact, remediation, waiver text."""
     from tma_audit.cli.common import say, terminal_width
     from tma_audit.errors import InputError
+    from tma_audit.ruledocs import rule_doc_line
     from tma_audit.rules import load_ruleset
     from tma_audit.rules.describe import describe_rule
 
@@ -47,4 +48,4 @@ def show_rule(
     if rule is None:
         known = ", ".join(r.id for r in rules.rules)
         raise InputError(f"no rule {rule_id!r} in ruleset {rules.id}; known: {known}", field="ID")
-    say(describe_rule(rule, terminal_width()))
+    say(describe_rule(rule, terminal_width()) + rule_doc_line(rule.id))

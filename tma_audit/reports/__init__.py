@@ -40,6 +40,10 @@ class RenderOptions:
     color: bool = False
     group_by: GroupBy = GroupBy.ASSET
     tool_version: str = ""
+    #: SARIF: the absolute directory artifact URIs are relative to, and the absolute
+    #: directory relative inventory paths are relative to (None: URIs as the paths read)
+    sarif_root: str | None = None
+    working_dir: str | None = None
 
 
 Renderer = Callable[[AuditResult, RenderOptions], str]

@@ -1,13 +1,16 @@
 """SARIF 2.1.0 for code scanning: findings annotate the inventory file in a pull request.
 
-One `rule` per ruleset rule (name, clause, help, remediation, default level from the
-rule's impact: high → error, medium → warning, low → note). One `result` per finding:
-fail (`kind: fail`), unknown (`kind: review`: a person must supply evidence) and waived
-(`kind: fail` with an accepted external suppression carrying the waiver's reason). Each
-result's physical location is the inventory file (YAML or CSV) and the line where its
-subject is defined; a relative path is relative to the directory tma-audit ran in
-(`uriBaseId: %SRCROOT%`), so run it from the repository root. A partial fingerprint
-`RULE/subject type/subject id` keeps alerts stable when lines move.
+One `rule` per ruleset rule (name, clause, help, a `helpUri` to the rule's page under
+docs/rules/, `security-severity` and default level from the rule's impact: high → error,
+medium → warning, low → note). One `result` per finding: a fail is `kind: fail` with the
+level of its impact; an unknown is `kind: review` with `level: none` (SARIF §3.27.10: a
+level other than none only with kind fail; unknown is not a fail, a person must supply
+evidence); a waived one is `kind: fail` with an accepted external suppression carrying
+the waiver's reason. Each result's physical location is the inventory file (YAML or CSV)
+and the line where its subject is defined, relative to the SARIF root (`uriBaseId:
+%SRCROOT%`; the CLI's `--sarif-root`, by default the repository root above the
+inventory); a file outside the root keeps an absolute file URI. The partial fingerprint
+`tmaFindingId/v1` is the finding's stable identity (tma_audit/identity.py).
 
 The header is indented; each result is one line, and each shared verdict is encoded
 once, as in the JSON report.
@@ -19,20 +22,25 @@ import json
 import re
 from collections.abc import Callable
 from json.encoder import encode_basestring_ascii as _string
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
+from tma_audit.identity import VERSION, fact_text, id_of, subject_text
 from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
 from tma_audit.plan import Analysis, Triage, Urgency, analyse
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import hours
+from tma_audit.ruledocs import REPOSITORY_URL, documented_rule_ids, rule_doc_url
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 LEVEL: dict[Impact, str] = {Impact.HIGH: "error", Impact.MEDIUM: "warning", Impact.LOW: "note"}
-FINGERPRINT = "tmaAuditFinding/v1"
+#: GitHub shows `security-severity` (a number string, 0.1-10) as low/medium/high/critical
+SECURITY_SEVERITY: dict[Impact, str] = {Impact.HIGH: "8.0", Impact.MEDIUM: "5.5", Impact.LOW: "2.0"}
+FINGERPRINT = f"tmaFindingId/{VERSION}"
+ROOT_DESCRIPTION = "The SARIF root (tma-audit audit --sarif-root): by default the repository root."
 _SENTINEL = "\x00results\x00"
 
 
@@ -45,15 +53,14 @@ def render_sarif(result: AuditResult, options: RenderOptions) -> str:
             "driver": {
                 "name": "tma-audit",
                 "version": options.tool_version or "0",
+                "informationUri": REPOSITORY_URL,
                 "rules": [_rule(rule) for rule in rules],
             }
         },
         "invocations": [{"executionSuccessful": True}],
-        "originalUriBaseIds": {
-            "%SRCROOT%": {"description": {"text": "The directory tma-audit ran in."}}
-        },
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": ROOT_DESCRIPTION}}},
         "artifacts": [
-            {"location": _artifact(source), "roles": ["analysisTarget"]}
+            {"location": _artifact(source, options), "roles": ["analysisTarget"]}
             for source in result.inventory_sources
         ],
         "columnKind": "utf16CodeUnits",
@@ -62,7 +69,7 @@ def render_sarif(result: AuditResult, options: RenderOptions) -> str:
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     head = json.dumps(log, indent=2)
-    lines = _result_lines(analysis, index)
+    lines = _result_lines(analysis, index, options)
     cut = head.rindex(json.dumps(_SENTINEL))
     body = "[]" if not lines else "[\n        " + ",\n        ".join(lines) + "\n      ]"
     return head[:cut] + body + head[cut + len(json.dumps(_SENTINEL)) :] + "\n"
@@ -89,10 +96,12 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "name": _pascal(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": clauses or rule.title},
+        **({"helpUri": rule_doc_url(rule.id)} if rule.id in documented_rule_ids() else {}),
         "help": {"text": help_text, "markdown": help_markdown},
         "defaultConfiguration": {"enabled": rule.enabled, "level": LEVEL[rule.impact]},
         "properties": {
-            "tags": ["tma-audit", "compliance"],
+            "tags": ["security", "tma-audit", "compliance"],
+            "security-severity": SECURITY_SEVERITY[rule.impact],
             "impact": rule.impact.value,
             "clauses": [c.ref for c in rule.clauses],
             "payer": remediation.payer.value,
@@ -106,8 +115,28 @@ def _pascal(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title))
 
 
-def _artifact(path: str) -> dict[str, str]:
-    """A relative path as a relative URI under %SRCROOT%; an absolute one as a file URI."""
+def _artifact(path: str, options: RenderOptions) -> dict[str, str]:
+    """A path under the SARIF root as a relative URI under %SRCROOT%; one outside it as
+    an absolute file URI. Without a root, a relative path is taken as relative to it."""
+    root, cwd = options.sarif_root, options.working_dir
+    if root is not None:
+        flavour: type[PurePath] = PureWindowsPath if PureWindowsPath(root).drive else PurePosixPath
+        full = flavour(path)
+        if not full.is_absolute() and cwd is not None:
+            full = flavour(cwd) / full
+        if full.is_absolute():
+            parts: list[str] = []
+            for part in full.parts:  # `..` and `.`, without asking the file system
+                if part == "..":
+                    if len(parts) > 1:
+                        parts.pop()
+                elif part != ".":
+                    parts.append(part)
+            full = flavour(*parts)
+        try:
+            path = full.relative_to(flavour(root)).as_posix()
+        except ValueError:
+            return {"uri": full.as_uri()} if full.is_absolute() else {"uri": full.as_posix()}
     if PurePosixPath(path).is_absolute():
         return {"uri": PurePosixPath(path).as_uri()}
     if PureWindowsPath(path).is_absolute():
@@ -132,11 +161,12 @@ def _run_properties(result: AuditResult, analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _result_lines(analysis: Analysis, index: dict[str, int]) -> list[str]:
+def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOptions) -> list[str]:
     """One line per finding, from parts encoded once per shared verdict and per subject."""
     encode = json.JSONEncoder(sort_keys=True).encode
-    shared: dict[tuple[str, int, Urgency], tuple[str, str, str, str]] = {}
+    shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
     subjects: dict[int, tuple[str, str, str, str]] = {}  # by id(subject): one object each
+    facts: dict[int, str] = {}  # by id(verdict): the identity's fact, encoded once
     artifacts: dict[str, str] = {}
     lines: list[str] = []
     append = lines.append
@@ -147,29 +177,35 @@ def _result_lines(analysis: Analysis, index: dict[str, int]) -> list[str]:
         parts = shared.get(key)
         if parts is None:
             parts = shared[key] = _shared(f.rule_id, f.verdict, f.triage, index, encode)
-        head, reason, rule, tail = parts
+        head, reason, tail = parts
         about = subjects.get(id(subject))
         if about is None:
-            about = subjects[id(subject)] = _subject_parts(subject, artifacts)
-        where, name, fingerprint, properties = about
+            about = subjects[id(subject)] = _subject_parts(subject, artifacts, options)
+        where, name, properties, subject_key = about
+        fact = facts.get(id(f.verdict))
+        if fact is None:
+            fact = facts[id(f.verdict)] = fact_text(f.verdict)
+        fingerprint = id_of(f.rule_id, subject_key, fact)
         # the parts are JSON string contents already escaped: they concatenate safely
         append(
             f'{{{head}{where}"message": {{"text": "{name}: {reason}"}}, '
-            f'"partialFingerprints": {{"{FINGERPRINT}": "{rule}{fingerprint}"}}, '
+            f'"partialFingerprints": {{"{FINGERPRINT}": "{fingerprint}"}}, '
             f"{properties}{tail}"
         )
     return lines
 
 
-def _subject_parts(subject: Subject, artifacts: dict[str, str]) -> tuple[str, str, str, str]:
-    """A subject's locations, escaped name, fingerprint suffix and first properties."""
+def _subject_parts(
+    subject: Subject, artifacts: dict[str, str], options: RenderOptions
+) -> tuple[str, str, str, str]:
+    """A subject's locations, escaped name, first properties and identity part."""
     location = subject.location
     physical = ""
     if location is not None:
         artifact = artifacts.get(location.file)
         if artifact is None:
             artifact = artifacts[location.file] = json.dumps(
-                _artifact(location.file), sort_keys=True
+                _artifact(location.file, options), sort_keys=True
             )
         physical = (
             f'"physicalLocation": {{"artifactLocation": {artifact}, '
@@ -185,8 +221,7 @@ def _subject_parts(subject: Subject, artifacts: dict[str, str]) -> tuple[str, st
         f'"properties": {{"site": {_string(subject.site or "")}, '
         f'"subjectType": "{subject.type.value}", '
     )
-    fingerprint = _string(f"/{subject.type.value}/{subject.id}")[1:-1]
-    return where, _string(subject.id)[1:-1], fingerprint, properties
+    return where, _string(subject.id)[1:-1], properties, subject_text(subject)
 
 
 def _shared(
@@ -195,11 +230,16 @@ def _shared(
     triage: Triage,
     index: dict[str, int],
     encode: Callable[[object], str],
-) -> tuple[str, str, str, str]:
+) -> tuple[str, str, str]:
     """The parts of a result shared by every subject with this verdict and scope."""
     outcome = verdict.outcome
-    kind = "review" if outcome == Outcome.UNKNOWN else "fail"
-    head = f'"kind": "{kind}", "level": "{LEVEL[triage.impact]}", '
+    # SARIF §3.27.10: a level other than none only with kind fail
+    was = dict(verdict.evidence).get("waived_outcome") if outcome == Outcome.WAIVED else None
+    if outcome == Outcome.UNKNOWN or was == Outcome.UNKNOWN.value:
+        kind, level = "review", "none"  # a waived unknown stays a review, suppressed
+    else:
+        kind, level = "fail", LEVEL[triage.impact]
+    head = f'"kind": "{kind}", "level": "{level}", '
     properties = {
         "outcome": outcome.value,
         "priority": triage.priority.level,
@@ -216,4 +256,4 @@ def _shared(
     if outcome == Outcome.WAIVED:
         suppression = {"kind": "external", "status": "accepted", "justification": verdict.reason}
         tail += f', "suppressions": [{encode(suppression)}]'
-    return head, _string(verdict.reason)[1:-1], _string(rule_id)[1:-1], tail + "}"
+    return head, _string(verdict.reason)[1:-1], tail + "}"
