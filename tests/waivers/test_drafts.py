@@ -19,9 +19,9 @@ from tma_audit.waivers.drafts import (
     safe_file_name,
 )
 from tma_audit.waivers.lint import lint_register
-from tma_audit.waivers.loader import parse_register
-from tma_audit.waivers.records import Grouping
 from tma_audit.waivers.register import apply_waivers
+from tma_audit.waivers.register_file import parse_register
+from tma_audit.waivers.waiver import Grouping
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\.pdf$")
 
@@ -200,7 +200,7 @@ def test_a_restating_finding_keeps_its_priority_through_a_saved_report(
     from tma_audit import __version__
     from tma_audit.plan import analyse
     from tma_audit.reports import Format, RenderOptions, get_renderer
-    from tma_audit.waivers.report_input import parse_report
+    from tma_audit.reports.json_input import parse_report
 
     text = get_renderer(Format.JSON)(midsize, RenderOptions(tool_version=__version__))
     assert isinstance(text, str)

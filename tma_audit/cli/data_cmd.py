@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from tma_audit.lifecycle import Lifecycle
     from tma_audit.lifecycle.cache import DataInUse
     from tma_audit.lifecycle.refresh import Progress
+    from tma_audit.lifecycle.settings import DataSettings
     from tma_audit.lifecycle.staleness import Staleness
     from tma_audit.model import Ruleset
-    from tma_audit.settings import DataSettings
 
 #: seconds one answer of `data update` may take (the run's deadline is an option)
 DOCUMENT_DEADLINE = 120.0
@@ -72,7 +72,7 @@ def data_settings(
     deadline: float | None = None,
 ) -> DataSettings:
     """The data settings: these options > environment > settings file > defaults."""
-    from tma_audit.settings import resolve_data_settings
+    from tma_audit.lifecycle.settings import resolve_data_settings
 
     try:
         home = Path.home()

@@ -81,7 +81,7 @@ def plan(
     )
     register = None
     if waivers is not None:
-        from tma_audit.waivers.loader import load_register
+        from tma_audit.waivers.register_file import load_register
 
         register = load_register(waivers)
     result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tma_audit.waivers.records import Grouping
+from tma_audit.waivers.waiver import Grouping
 
 if TYPE_CHECKING:
     from tma_audit.model import AuditResult, Inventory, Ruleset
-    from tma_audit.waivers.records import WaiverRegister
+    from tma_audit.waivers.waiver import WaiverRegister
 
 app = typer.Typer(
     help="Liability waivers: draft them for signature (PDF), list and check the register "
@@ -144,6 +144,7 @@ def draft(
     from tma_audit import __version__
     from tma_audit.cli.common import say
     from tma_audit.errors import InputError
+    from tma_audit.reports.json_input import is_json_report, load_report
     from tma_audit.waivers.drafts import (
         DraftOptions,
         asset_details,
@@ -154,10 +155,9 @@ def draft(
         register_text,
     )
     from tma_audit.waivers.expiry import WaiverPolicy
-    from tma_audit.waivers.loader import load_register
     from tma_audit.waivers.pdf import render_pdf
     from tma_audit.waivers.register import apply_waivers
-    from tma_audit.waivers.report_input import is_json_report, load_report
+    from tma_audit.waivers.register_file import load_register
     from tma_audit.waivers.settings import load_settings
 
     draft_settings = load_settings(settings)
@@ -271,7 +271,7 @@ def list_waivers(
     from tma_audit.cli.common import parse_as_of, say, terminal_width
     from tma_audit.rules import load_ruleset
     from tma_audit.waivers.expiry import Status, WaiverPolicy, assess
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.register_file import load_register
 
     register = load_register(file)
     rules = load_ruleset(ruleset)
@@ -335,7 +335,7 @@ def lint(
     from tma_audit.cli.common import parse_as_of, say
     from tma_audit.rules import load_ruleset
     from tma_audit.waivers.lint import Severity, lint_register
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.register_file import load_register
 
     register = load_register(file)
     rules = load_ruleset(ruleset)

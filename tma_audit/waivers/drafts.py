@@ -27,7 +27,7 @@ from tma_audit.model import (
 from tma_audit.plan import Priority, Urgency, priority_for, urgency_of
 from tma_audit.waivers.expiry import WaiverPolicy
 from tma_audit.waivers.matching import fold, host_of
-from tma_audit.waivers.records import Grouping, Scope
+from tma_audit.waivers.waiver import Grouping, Scope
 
 ITEM_KINDS: dict[SubjectType, str] = {
     SubjectType.CLIENT: "client (company-wide)",

@@ -17,18 +17,7 @@ from enum import StrEnum
 from tma_audit.model import AuditResult, Rule, Ruleset
 from tma_audit.waivers.expiry import WaiverPolicy, assess, effective_expiry
 from tma_audit.waivers.matching import WaiverIndex, compile_glob, fold, host_of, selectors
-from tma_audit.waivers.records import Waiver, WaiverRegister, same_name
-
-#: Every field a complete, signed waiver has, in the order the file format lists them.
-REQUIRED_FIELDS = (
-    "justification",
-    "compensating_controls",
-    "requested_by",
-    "approved_by",
-    "approval_date",
-    "expires",
-    "reference",
-)
+from tma_audit.waivers.waiver import COMPLETION_FIELDS, Waiver, WaiverRegister, same_name
 
 
 class Severity(StrEnum):
@@ -99,7 +88,7 @@ def _issue(waiver: Waiver, field: str | None, severity: Severity, message: str) 
 
 
 def _fields(waiver: Waiver) -> list[LintIssue]:
-    missing = [name for name in REQUIRED_FIELDS if getattr(waiver, name) is None]
+    missing = [name for name in COMPLETION_FIELDS if getattr(waiver, name) is None]
     if not missing:
         return []
     hint = ""

@@ -1,7 +1,7 @@
 """The waiver register, and applying it to an audit result. Pure: no I/O, no clock.
 
 A register is the YAML file of signed waivers kept beside the inventory (see
-docs/waivers.md; `tma_audit.waivers.loader` reads it). `apply_waivers` turns the fail and
+docs/waivers.md; `tma_audit.waivers.register_file` reads it). `apply_waivers` turns the fail and
 unknown findings that an in-force waiver covers into *waived* ones, marks the findings
 of expired waivers, and recomputes the outcome counts the CI gate reads.
 """
@@ -15,7 +15,7 @@ from tma_audit.errors import WaiverError
 from tma_audit.model import AuditResult, Outcome, SubjectResult, Verdict
 from tma_audit.waivers.expiry import Assessment, Status, WaiverPolicy, assess
 from tma_audit.waivers.matching import WaiverIndex
-from tma_audit.waivers.records import Scope, Waiver, WaiverRegister, same_name
+from tma_audit.waivers.waiver import Scope, Waiver, WaiverRegister, same_name
 
 __all__ = ["Scope", "Waiver", "WaiverRegister", "apply_waivers"]
 
