@@ -132,9 +132,8 @@ def update(
     from tma_audit.cli.common import parse_as_of, warn
     from tma_audit.cli.common import say as say_out
     from tma_audit.errors import DataError
-    from tma_audit.lifecycle.cache import load_best, save_cache
+    from tma_audit.lifecycle.cache import load_best
     from tma_audit.lifecycle.in_use import data_settings
-    from tma_audit.lifecycle.snapshot import SnapshotError
 
     settings = data_settings(
         cache_dir=cache_dir,
@@ -156,18 +155,7 @@ def update(
             say_out(text + "\n")
 
     _tell(result, say)
-    if result.document is not None:
-        try:
-            info = save_cache(settings.cache_dir, result.document)
-        except SnapshotError as exc:
-            raise DataError(
-                f"the refreshed data does not load ({exc}); nothing was written, "
-                f"the data in use is still {base.info.kind} of {base.info.date}"
-            ) from None
-        updates = f", Windows updates to {info.updates_date}" if info.updates_date else ""
-        say(f"wrote {info.file} (lifecycle data {info.date}{updates})")
-    else:
-        say(f"nothing new: still using the {base.info.kind} data of {base.info.date}")
+    say(_save(result, base, settings))
     if result.failed:
         names = ", ".join(o.source for o in result.failed)
         raise DataError(f"refresh incomplete ({names}); the previous data was kept for it")
@@ -197,6 +185,25 @@ def _refresh(
     finally:
         if progress is not None:
             sys.stderr.write("\r\x1b[K")
+
+
+def _save(result: RefreshResult, base: DataInUse, settings: DataSettings) -> str:
+    """Cache the refreshed data, if any; what was done."""
+    from tma_audit.errors import DataError
+    from tma_audit.lifecycle.cache import save_cache
+    from tma_audit.lifecycle.snapshot import SnapshotError
+
+    if result.document is None:
+        return f"nothing new: still using the {base.info.kind} data of {base.info.date}"
+    try:
+        info = save_cache(settings.cache_dir, result.document)
+    except SnapshotError as exc:
+        raise DataError(
+            f"the refreshed data does not load ({exc}); nothing was written, "
+            f"the data in use is still {base.info.kind} of {base.info.date}"
+        ) from None
+    updates = f", Windows updates to {info.updates_date}" if info.updates_date else ""
+    return f"wrote {info.file} (lifecycle data {info.date}{updates})"
 
 
 def _tell(result: RefreshResult, say: Callable[[str], None]) -> None:

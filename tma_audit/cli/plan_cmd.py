@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from tma_audit.cli.options import (
     WaiversOption,
 )
 from tma_audit.reports import PlanFormat
+
+if TYPE_CHECKING:
+    from tma_audit.model import AuditResult
 
 
 def plan(
@@ -52,21 +55,9 @@ def plan(
 ) -> None:
     """Export the remediation plan: findings grouped into work items with Schedule D
     priority, due dates from the audit date, who pays and effort; totals per client."""
-    import sys
-
-    from tma_audit import __version__
-    from tma_audit.cli.common import (
-        data_choice,
-        notify,
-        parse_as_of,
-        terminal_width,
-        use_color,
-        warn,
-    )
-    from tma_audit.fileio import is_stdout_name, write_file, write_stdout
+    from tma_audit.cli.common import data_choice, notify, parse_as_of, warn
     from tma_audit.inventory import load_inventory
     from tma_audit.pipeline import run_configured_audit
-    from tma_audit.reports import RenderOptions, get_plan_renderer
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
@@ -78,6 +69,18 @@ def plan(
     result = run_configured_audit(
         loaded, rules, audit_date, data_in_use, waivers=waivers, warn=warn
     )
+    _write_plan(result, fmt, output)
+
+
+def _write_plan(result: AuditResult, fmt: PlanFormat, output: Path | None) -> None:
+    """Render the plan; write it to the file, or to standard output ('-' or none)."""
+    import sys
+
+    from tma_audit import __version__
+    from tma_audit.cli.common import terminal_width, use_color
+    from tma_audit.fileio import is_stdout_name, write_file, write_stdout
+    from tma_audit.reports import RenderOptions, get_plan_renderer
+
     if output is not None and is_stdout_name(output):
         output = None
     to_terminal = output is None and sys.stdout.isatty()

@@ -125,7 +125,6 @@ def draft(
     allow_stale: AllowStaleOption = False,
 ) -> None:
     """Write liability-waiver drafts (PDF) and the register entries to complete once signed."""
-    from tma_audit import __version__
     from tma_audit.cli.common import parse_date, say
     from tma_audit.waivers.drafts import (
         DraftOptions,
@@ -135,8 +134,6 @@ def draft(
         drafted_summary,
         nothing_to_waive,
         plan_drafts,
-        register_file_name,
-        register_text,
         rule_filter,
     )
     from tma_audit.waivers.register_file import load_register
@@ -163,9 +160,8 @@ def draft(
         raise typer.Exit(0)
     directory = _output_directory(output_dir)
     written = _write_drafts(directory, documents, draft_settings, force=force)
-    text = register_text(documents, result, __version__)
-    path = _write_into(directory, register_file_name(result), text.encode("utf-8"), force=force)
-    say(drafted_summary(documents, result, written, str(path)))
+    register_file = _write_register(directory, documents, result, force=force)
+    say(drafted_summary(documents, result, written, register_file))
 
 
 @app.command("list", no_args_is_help=True)
@@ -318,6 +314,19 @@ def _write_drafts(
                 )
             written.append((str(path), document, rendered.pages))
     return written
+
+
+def _write_register(
+    directory: Path, documents: tuple[DraftDocument, ...], result: AuditResult, *, force: bool
+) -> str:
+    """Write the register entries to complete once signed; the file written."""
+    from tma_audit import __version__
+    from tma_audit.waivers.drafts import register_file_name, register_text
+
+    text = register_text(documents, result, __version__)
+    return str(
+        _write_into(directory, register_file_name(result), text.encode("utf-8"), force=force)
+    )
 
 
 def _output_directory(path: Path) -> Path:
