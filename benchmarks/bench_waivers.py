@@ -36,11 +36,11 @@ from tma_audit.waivers.drafts import (  # noqa: E402
     register_text,
 )
 from tma_audit.waivers.lint import lint_register  # noqa: E402
-from tma_audit.waivers.loader import parse_register  # noqa: E402
 from tma_audit.waivers.pdf import render_pdf  # noqa: E402
-from tma_audit.waivers.records import Grouping  # noqa: E402
 from tma_audit.waivers.register import apply_waivers  # noqa: E402
+from tma_audit.waivers.register_file import parse_register  # noqa: E402
 from tma_audit.waivers.settings import DraftSettings  # noqa: E402
+from tma_audit.waivers.waiver import Grouping  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 26)
 T = TypeVar("T")

@@ -213,7 +213,7 @@ def synthetic(seed: int, n: int) -> Inventory:
 
 
 def test_waived_verdicts_belong_to_one_rule(ruleset: Ruleset, lifecycle: Lifecycle) -> None:
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.register_file import load_register
 
     inventory = load_inventory(REPO / "inventories/midsize/inventory.yaml")
     register = load_register(REPO / "inventories/midsize/waivers.yaml")

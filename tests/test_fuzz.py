@@ -496,7 +496,7 @@ def test_fuzz_ruleset_audit_and_plan(text: str) -> None:
 @_profile(60)
 @given(text=mutated_yaml(text_of(MIDSIZE / "waivers.yaml")))
 def test_fuzz_register_loader(text: str) -> None:
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.register_file import load_register
 
     with workspace() as folder:
         path = folder / "waivers.yaml"
@@ -526,7 +526,7 @@ def test_fuzz_register_commands(text: str) -> None:
 @_profile(60)
 @given(data=st.data())
 def test_fuzz_report_loader(data: st.DataObject) -> None:
-    from tma_audit.waivers.report_input import load_report
+    from tma_audit.reports.json_input import load_report
 
     text = data.draw(mutated_json(report_text()))
     with workspace() as folder:

@@ -260,7 +260,7 @@ def test_three_source_example_audits(cli: CliRun, tmp_path: Path) -> None:
 
 
 def test_the_help_names_every_source() -> None:
-    from tma_audit.cli.inventory_cmd import SOURCES
+    from tma_audit.cli.options import SOURCES
     from tma_audit.inventory.importers.registry import source_names
 
     assert source_names() == SOURCES

@@ -34,6 +34,7 @@ from tma_audit.lifecycle.refresh import (
     implausible_changes,
     refresh,
 )
+from tma_audit.lifecycle.settings import resolve_data_settings
 from tma_audit.lifecycle.sources import (
     DEFAULT_ENDOFLIFE_URL,
     SourceError,
@@ -52,7 +53,6 @@ from tma_audit.lifecycle.staleness import (
     latest_patch_tuesday,
 )
 from tma_audit.rules import load_default_ruleset
-from tma_audit.settings import resolve_data_settings
 
 DATA = dt.date(2026, 11, 26)
 

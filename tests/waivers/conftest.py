@@ -13,8 +13,8 @@ from tma_audit.audit import run_audit
 from tma_audit.inventory import load_inventory
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import AuditResult, Inventory, Ruleset
-from tma_audit.waivers.loader import parse_register
-from tma_audit.waivers.records import WaiverRegister
+from tma_audit.waivers.register_file import parse_register
+from tma_audit.waivers.waiver import WaiverRegister
 
 REPO = Path(__file__).resolve().parents[2]
 MIDSIZE = REPO / "inventories" / "midsize" / "inventory.yaml"

@@ -13,8 +13,8 @@ from tma_audit.errors import WaiverError
 from tma_audit.gate import FailOn, exit_code
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import AuditResult, Finding, Inventory, Outcome, Ruleset
-from tma_audit.waivers.loader import load_register
 from tma_audit.waivers.register import apply_waivers
+from tma_audit.waivers.register_file import load_register
 
 SIGNED = """\
 approved_by: Martin Hartwell

@@ -378,3 +378,39 @@ def test_a_malformed_register_stops_the_audit(
     assert run.out == ""
     run = cli("audit", str(MIDSIZE), "--as-of", AS_OF, "--waivers", str(tmp_path / "none.yaml"))
     assert run.code == 2 and "none.yaml: file not found" in run.err
+
+
+def test_commands_run_in_batch_mode_and_drafts_render_with_the_collector(
+    cli: CliRun, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An audit runs with the collector off (`batch_mode`); waiver drafts (reportlab's
+    cycles) with it on; afterwards it is as it was."""
+    import gc
+    from typing import Any
+
+    from tma_audit import audit
+    from tma_audit.waivers import pdf
+
+    seen: dict[str, bool] = {}
+    real_run_audit, real_render = audit.run_audit, pdf.render_pdf
+
+    def run_audit(*args: Any, **kwargs: Any) -> Any:
+        seen.setdefault("audit", gc.isenabled())
+        return real_run_audit(*args, **kwargs)
+
+    def render_pdf(*args: Any, **kwargs: Any) -> Any:
+        seen.setdefault("render", gc.isenabled())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "run_audit", run_audit)
+    monkeypatch.setattr(pdf, "render_pdf", render_pdf)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        result = cli("waivers", "draft", str(MIDSIZE), "-o", str(tmp_path), "--as-of", "2026-11-26")
+        assert result.code == 0, result.err
+        assert seen == {"audit": False, "render": True}
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()

@@ -19,9 +19,9 @@ from tma_audit.waivers.drafts import (
     safe_file_name,
 )
 from tma_audit.waivers.lint import lint_register
-from tma_audit.waivers.loader import parse_register
-from tma_audit.waivers.records import Grouping
 from tma_audit.waivers.register import apply_waivers
+from tma_audit.waivers.register_file import parse_register
+from tma_audit.waivers.waiver import Grouping
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*\.pdf$")
 
@@ -200,7 +200,7 @@ def test_a_restating_finding_keeps_its_priority_through_a_saved_report(
     from tma_audit import __version__
     from tma_audit.plan import analyse
     from tma_audit.reports import Format, RenderOptions, get_renderer
-    from tma_audit.waivers.report_input import parse_report
+    from tma_audit.reports.json_input import parse_report
 
     text = get_renderer(Format.JSON)(midsize, RenderOptions(tool_version=__version__))
     assert isinstance(text, str)
@@ -213,3 +213,52 @@ def test_a_restating_finding_keeps_its_priority_through_a_saved_report(
 
     assert env_priority(midsize) == env_priority(saved) == (3, Outcome.PASS)
     assert analyse(saved).plan_totals == analyse(midsize).plan_totals
+
+
+def test_rule_filter_and_expiry_check(midsize: AuditResult) -> None:
+    """`--rules` and `--expires`, checked in waivers.drafts (the CLI only parses)."""
+    from tma_audit.errors import InputError
+    from tma_audit.waivers.drafts import check_expiry, clean_controls, rule_filter
+    from tma_audit.waivers.expiry import WaiverPolicy
+
+    assert rule_filter(None, midsize.ruleset) is None
+    assert rule_filter(" ms-3, SC-7 ,", midsize.ruleset) == frozenset({"MS-3", "SC-7"})
+    for bad, shown in (("MS-3,XX-1", "unknown rule XX-1;"), (" , ", "(none given)")):
+        with pytest.raises(InputError, match=re.escape(shown)) as caught:
+            rule_filter(bad, midsize.ruleset)
+        assert caught.value.field == "--rules"
+    longest = WaiverPolicy.from_parameters(midsize.ruleset.parameters).max_days
+    last = AS_OF + dt.timedelta(days=longest)
+    assert check_expiry(last, midsize) == last
+    for day in (AS_OF, last + dt.timedelta(days=1)):
+        with pytest.raises(InputError, match="must be after the audit date") as caught:
+            check_expiry(day, midsize)
+        assert caught.value.field == "--expires"
+    assert clean_controls(["  isolated \n VLAN ", " ", "MFA"]) == ("isolated VLAN", "MFA")
+
+
+def test_what_the_engineer_is_told(midsize: AuditResult) -> None:
+    from tma_audit.waivers.drafts import (
+        details_from_result,
+        drafted_summary,
+        nothing_to_waive,
+        register_file_name,
+    )
+
+    client = midsize.client.name
+    assert nothing_to_waive(midsize, False, None) == (
+        f"Nothing to waive for {client} on 2026-11-26: no un-waived fail finding "
+        "(--include-unknown drafts unknowns too).\n"
+    )
+    assert nothing_to_waive(midsize, True, "SC-3") == (
+        f"Nothing to waive for {client} on 2026-11-26: no un-waived fail or unknown "
+        "finding of SC-3.\n"
+    )
+    assert register_file_name(midsize) == f"waivers-draft-{client_code(client)}-2026-11-26.yaml"
+    documents = plan_drafts(midsize, details_from_result(midsize), DraftOptions())
+    summary = drafted_summary(documents, midsize, [("a.pdf", documents[0], 3)], "r.yaml")
+    lines = summary.splitlines()
+    assert lines[0].startswith(f"Drafted 1 waiver(s) for {client} from the audit of 2026-11-26:")
+    assert lines[1] == f"  a.pdf  ({len(documents[0].items)} finding(s), 3 page(s))"
+    assert lines[2].startswith("  r.yaml  (") and lines[2].endswith("to complete once signed)")
+    assert lines[3].startswith("Next: send the PDFs for signature;")

@@ -7,7 +7,7 @@ import datetime as dt
 from tests.waivers.conftest import AS_OF, MIDSIZE_WAIVERS, register
 from tma_audit.model import AuditResult, Ruleset
 from tma_audit.waivers.lint import LintIssue, Severity, lint_register
-from tma_audit.waivers.loader import load_register
+from tma_audit.waivers.register_file import load_register
 
 COMPLETE = """\
     justification: Budgeted for 2027.

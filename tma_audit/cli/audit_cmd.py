@@ -7,8 +7,18 @@ from typing import Annotated
 
 import typer
 
-from tma_audit.cli.data_cmd import AllowStaleOption, CacheDirOption, DataOption
-from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
+from tma_audit.cli.options import (
+    AllowStaleOption,
+    AsOfOption,
+    CacheDirOption,
+    CompanionOption,
+    DataOption,
+    DateOrderOption,
+    MapOption,
+    RulesetOption,
+    SourceOption,
+    WaiversOption,
+)
 from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP, OUTPUT_HELP
 from tma_audit.reports import Format, GroupBy
 
@@ -24,31 +34,9 @@ def audit(
             show_default=False,
         ),
     ],
-    companion: Annotated[
-        Path | None,
-        typer.Option(
-            "--companion",
-            "-c",
-            help="With exports: a native YAML file with the client, environment and "
-            "attestations (no assets), as for `inventory convert`.",
-            metavar="FILE",
-        ),
-    ] = None,
-    ruleset: Annotated[
-        Path | None,
-        typer.Option(
-            "--ruleset",
-            "-r",
-            help="A ruleset file (a full ruleset, or one that `extends: "
-            "default`). Default: the shipped ruleset.",
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Audit as of this date (YYYY-MM-DD). Default: today.", metavar="DATE"
-        ),
-    ] = None,
+    companion: CompanionOption = None,
+    ruleset: RulesetOption = None,
+    as_of: AsOfOption = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=FORMAT_HELP, metavar="FORMAT[,FORMAT…]")
     ] = Format.TABLE.value,
@@ -86,15 +74,7 @@ def audit(
     source: SourceOption = None,
     mapping: MapOption = None,
     date_order: DateOrderOption = None,
-    waivers: Annotated[
-        Path | None,
-        typer.Option(
-            "--waivers",
-            help="A waiver register (YAML): findings its in-force waivers cover are "
-            "waived and do not fail the run.",
-            metavar="FILE",
-        ),
-    ] = None,
+    waivers: WaiversOption = None,
     no_waivers: Annotated[
         bool,
         typer.Option("--no-waivers", help="Ignore every waiver (overrides --waivers)."),
@@ -113,9 +93,7 @@ def audit(
     ] = None,
 ) -> None:
     """Audit an inventory against the ruleset; print a report; exit 0 (compliant) or 1."""
-    from tma_audit.audit import run_audit
-    from tma_audit.cli.common import parse_as_of
-    from tma_audit.cli.data_cmd import load_for_audit
+    from tma_audit.cli.common import data_choice, notify, parse_as_of, warn
     from tma_audit.cli.outputs import (
         Progress,
         find_sarif_root,
@@ -125,6 +103,7 @@ def audit(
     )
     from tma_audit.gate import exit_code, parse_fail_on
     from tma_audit.inventory import load_inventories
+    from tma_audit.pipeline import run_configured_audit
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
@@ -142,15 +121,11 @@ def audit(
         notify=notify,
     )
     progress.step(f"Auditing {len(loaded.assets):,} assets", assets=len(loaded.assets))
-    lifecycle, data_notes = load_for_audit(
-        data, cache_dir, rules, audit_date, allow_stale=allow_stale
+    data_in_use = data_choice(data, cache_dir, allow_stale)
+    register = None if no_waivers else waivers
+    result = run_configured_audit(
+        loaded, rules, audit_date, data_in_use, waivers=register, warn=warn
     )
-    register = None
-    if waivers is not None and not no_waivers:
-        from tma_audit.waivers.loader import load_register
-
-        register = load_register(waivers)
-    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
     code = exit_code(result, gate)
     root = sarif_root.absolute() if sarif_root else find_sarif_root(inventory[0])
     write_reports(

@@ -1,24 +1,22 @@
-"""`tma-audit data show` and `tma-audit data update`; the data an audit uses."""
+"""`tma-audit data show` and `tma-audit data update` (the data an audit uses is chosen in
+`tma_audit.lifecycle.in_use`, and described in `tma_audit.lifecycle.describe`)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import textwrap
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from tma_audit.cli.options import AsOfOption, CacheDirOption, DataOption, RulesetOption
+
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
-    from tma_audit.lifecycle import Lifecycle
     from tma_audit.lifecycle.cache import DataInUse
-    from tma_audit.lifecycle.refresh import Progress
-    from tma_audit.lifecycle.staleness import Staleness
-    from tma_audit.model import Ruleset
-    from tma_audit.settings import DataSettings
+    from tma_audit.lifecycle.refresh import Progress, RefreshResult
+    from tma_audit.lifecycle.settings import DataSettings
 
 #: seconds one answer of `data update` may take (the run's deadline is an option)
 DOCUMENT_DEADLINE = 120.0
@@ -32,244 +30,31 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-CacheDirOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache-dir",
-        help="Directory of the refreshed data (default: TMA_AUDIT_CACHE_DIR, the settings "
-        "file's cache_dir, or the user cache directory).",
-        metavar="DIR",
-    ),
-]
-
-
-DataOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--data",
-        help="Use this lifecycle snapshot instead of the newer of the shipped and the "
-        "cached (`tma-audit data update`) data.",
-    ),
-]
-AllowStaleOption = Annotated[
-    bool,
-    typer.Option(
-        "--allow-stale",
-        help="Go on with lifecycle data older than the ruleset allows "
-        "(lifecycle_stale_error_days, default 180), with a warning, instead of exiting 3.",
-    ),
-]
-
-
-def data_settings(
-    *,
-    cache_dir: Path | None = None,
-    endoflife_url: str | None = None,
-    updates_url: str | None = None,
-    timeout: float | None = None,
-    retries: int | None = None,
-    msrc_url: str | None = None,
-    deadline: float | None = None,
-) -> DataSettings:
-    """The data settings: these options > environment > settings file > defaults."""
-    from tma_audit.settings import resolve_data_settings
-
-    try:
-        home = Path.home()
-    except RuntimeError:  # no home directory known: the cache goes to the current one
-        home = Path.cwd()
-    return resolve_data_settings(
-        env=os.environ,
-        platform=sys.platform,
-        home=home,
-        cache_dir=cache_dir,
-        endoflife_url=endoflife_url,
-        updates_url=updates_url,
-        timeout=timeout,
-        retries=retries,
-        msrc_url=msrc_url,
-        deadline=deadline,
-    )
-
-
-def warn(message: str) -> None:
-    from tma_audit.cli.common import say_err
-
-    say_err(f"tma-audit: warning: {message}\n")
-
-
-def load_for_audit(
-    data: Path | None,
-    cache_dir: Path | None,
-    ruleset: Ruleset,
-    as_of: dt.date,
-    *,
-    allow_stale: bool,
-) -> tuple[Lifecycle, tuple[str, ...]]:
-    """The lifecycle data of an audit (pinned, else the newer of shipped and cached) and
-    the warnings about it (a broken cache, stale data), for the report's notes.
-
-    The warnings also go to stderr; data too old for the ruleset's
-    lifecycle_stale_error_days raises StaleDataError (exit 3) unless allow_stale.
-    No network: audits never refresh.
-    """
-    from tma_audit.cli.common import parse_as_of
-    from tma_audit.lifecycle.cache import load_best, load_pinned
-    from tma_audit.lifecycle.staleness import StalenessPolicy, check_for_audit
-
-    if data is not None:
-        in_use = load_pinned(data)
-    else:
-        settings = data_settings(cache_dir=cache_dir)
-        in_use = load_best(settings.cache_dir, today=parse_as_of(None))
-    policy = StalenessPolicy.from_ruleset(ruleset)
-    info = in_use.info
-    notes = (
-        *in_use.warnings,
-        *check_for_audit(info.date, info.updates_date, as_of, policy, allow_stale=allow_stale),
-    )
-    for message in notes:
-        warn(message)
-    return in_use.lifecycle, tuple(notes)
-
 
 @app.command("show")
 def show(
     cache_dir: CacheDirOption = None,
-    data: Annotated[
-        Path | None,
-        typer.Option("--data", help="Describe this snapshot file instead of the data in use."),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Judge staleness as of this date (YYYY-MM-DD). Default: today.",
-            metavar="DATE",
-        ),
-    ] = None,
-    ruleset: Annotated[
-        Path | None,
-        typer.Option("--ruleset", "-r", help="Take the staleness thresholds from this ruleset."),
-    ] = None,
+    data: DataOption = None,
+    as_of: AsOfOption = None,
+    ruleset: RulesetOption = None,
 ) -> None:
     """Show the lifecycle data in use: origin, dates, sources, products, staleness."""
-    from tma_audit.cli.common import parse_as_of, say, terminal_width
-    from tma_audit.lifecycle.cache import load_best, load_pinned
+    from tma_audit.cli.common import data_choice, parse_as_of, say, terminal_width, warn
+    from tma_audit.lifecycle.describe import describe_data
     from tma_audit.lifecycle.staleness import StalenessPolicy, assess
     from tma_audit.rules import load_ruleset
 
     day = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
-    settings = data_settings(cache_dir=cache_dir)
-    in_use = (
-        load_pinned(data)
-        if data is not None
-        else load_best(settings.cache_dir, today=parse_as_of(None))
-    )
+    choice = data_choice(data, cache_dir)
+    settings = choice.settings()
+    in_use = choice.load(settings)
     for message in in_use.warnings:
         warn(message)
     staleness = assess(
         in_use.info.date, in_use.info.updates_date, day, StalenessPolicy.from_ruleset(rules)
     )
-    say(render_show(in_use, staleness, settings, day, terminal_width()))
-
-
-def render_show(
-    in_use: DataInUse,
-    staleness: tuple[Staleness, ...],
-    settings: DataSettings,
-    as_of: dt.date,
-    width: int,
-) -> str:
-    """The text of `data show`."""
-    wrap = max(40, min(width, 100))
-    info = in_use.info
-    lines = [f"Lifecycle data in use: {info.kind}, {info.file}"]
-    updates = info.updates_date.isoformat() if info.updates_date else "unknown"
-    lines.append(f"  lifecycle dates of {info.date}; Windows update history to {updates}")
-    if info.kind != "pinned":
-        shipped = in_use.shipped
-        if shipped is not None and info.kind != "shipped":
-            why = "older" if shipped.sort_key < info.sort_key else "not newer than the cache"
-            lines.append(f"  shipped snapshot: {shipped.date} ({why}; not used)")
-        cache = in_use.cache_file
-        if in_use.cache_problem:
-            lines.append(f"  cache: unusable: {in_use.cache_problem}")
-        elif in_use.cached is None:
-            lines.append(f"  cache: none yet in {settings.cache_dir} (run `tma-audit data update`)")
-        elif info.kind != "cached":
-            lines.append(f"  cache: {in_use.cached.date} in {cache} (older; not used)")
-    lines.append("")
-    lines.append("Sources:")
-    for source in sorted(info.sources, key=lambda s: (s.date, s.description), reverse=True):
-        licence = f" ({source.licence})" if source.licence else ""
-        lines.append(f"  {source.date}  {source.description}{licence}")
-        if source.url:
-            lines.append(f"              {source.url}")
-    lines.append("")
-    lines.append(f"Products covered ({len(info.products)}):")
-    lines.extend(
-        textwrap.wrap(
-            ", ".join(info.products),
-            wrap,
-            initial_indent="  ",
-            subsequent_indent="  ",
-            break_on_hyphens=False,
-        )
-    )
-    lines.append("")
-    lines.extend(_latest_updates(in_use))
-    lines.append("")
-    lines.append(f"Staleness on {as_of}:")
-    for item in staleness:
-        lines.extend(
-            textwrap.wrap(
-                f"{item.use}: {item.level.value}: {item.message}",
-                wrap,
-                initial_indent="  ",
-                subsequent_indent="    ",
-            )
-        )
-    lines.append("")
-    lines.append("Refreshed by `tma-audit data update` from:")
-    origins = settings.origins
-    lines.append(f"  endoflife.date API: {settings.endoflife_url} ({origins['endoflife_url']})")
-    lines.append(f"  Microsoft security updates: {settings.msrc_url} ({origins['msrc_url']})")
-    if settings.updates_url:
-        lines.append(
-            f"  Windows update history mirror: {settings.updates_url} ({origins['updates_url']})"
-        )
-    else:
-        lines.append("  Windows update history mirror: not configured (updates_url)")
-    lines.append(f"  into {settings.cache_dir} ({origins['cache_dir']})")
-    return "\n".join(lines) + "\n"
-
-
-def _latest_updates(in_use: DataInUse) -> list[str]:
-    """Per Windows build line, the latest security revision in use: revision, KB, date."""
-    table = in_use.document.get("updates")
-    builds = sorted(
-        (line == "server", int(build))
-        for line in ("client", "server")
-        for build in (table.get(line) or {} if isinstance(table, dict) else {})
-        if str(build).isdigit()
-    )
-    windows = in_use.document.get("windows")
-    names = windows if isinstance(windows, dict) else {}
-    lines = ["Latest Windows updates in use (per build):"]
-    for server, build in builds:
-        latest = in_use.lifecycle.latest_known_update(build, server)
-        if latest is None:
-            continue
-        line = "server" if server else "client"
-        known = names.get(f"{line}_builds")
-        generation = known.get(str(build)) if isinstance(known, dict) else None
-        label = f"{line} {build}" + (f" ({generation})" if generation else "")
-        lines.append(
-            f"  {label:<20} {build}.{latest.revision:<6} {latest.kb:<10} {latest.released}"
-        )
-    return lines
+    say(describe_data(in_use, staleness, settings, day, terminal_width()))
 
 
 @app.command("update")
@@ -344,12 +129,11 @@ def update(
     ] = False,
 ) -> None:
     """Fetch fresh lifecycle data and cache it; exit 3 if a source failed (old data kept)."""
-    from tma_audit.cli.common import parse_as_of, say_err
+    from tma_audit.cli.common import parse_as_of, warn
     from tma_audit.cli.common import say as say_out
     from tma_audit.errors import DataError
-    from tma_audit.lifecycle.cache import load_best, save_cache
-    from tma_audit.lifecycle.refresh import RefreshConfig, Status, refresh
-    from tma_audit.lifecycle.snapshot import SnapshotError
+    from tma_audit.lifecycle.cache import load_best
+    from tma_audit.lifecycle.in_use import data_settings
 
     settings = data_settings(
         cache_dir=cache_dir,
@@ -364,6 +148,25 @@ def update(
     base = load_best(settings.cache_dir, today=today)
     for message in base.warnings:
         warn(message)
+    result = _refresh(base, settings, today, accept_changes=accept_changes, quiet=quiet)
+
+    def say(text: str) -> None:
+        if not quiet:
+            say_out(text + "\n")
+
+    _tell(result, say)
+    say(_save(result, base, settings))
+    if result.failed:
+        names = ", ".join(o.source for o in result.failed)
+        raise DataError(f"refresh incomplete ({names}); the previous data was kept for it")
+
+
+def _refresh(
+    base: DataInUse, settings: DataSettings, today: dt.date, *, accept_changes: bool, quiet: bool
+) -> RefreshResult:
+    """Refresh the data in use, with a one-line progress display on a terminal."""
+    from tma_audit.lifecycle.refresh import RefreshConfig, refresh
+
     config = RefreshConfig(
         endoflife_url=settings.endoflife_url,
         updates_url=settings.updates_url,
@@ -376,20 +179,37 @@ def update(
     )
     progress = None if quiet else _progress(sys.stderr)
     try:
-        result = refresh(
-            base.document,
-            config,
-            today,
-            validators_usable=base.from_cache,
-            progress=progress,
+        return refresh(
+            base.document, config, today, validators_usable=base.from_cache, progress=progress
         )
     finally:
         if progress is not None:
             sys.stderr.write("\r\x1b[K")
 
-    def say(text: str) -> None:
-        if not quiet:
-            say_out(text + "\n")
+
+def _save(result: RefreshResult, base: DataInUse, settings: DataSettings) -> str:
+    """Cache the refreshed data, if any; what was done."""
+    from tma_audit.errors import DataError
+    from tma_audit.lifecycle.cache import save_cache
+    from tma_audit.lifecycle.snapshot import SnapshotError
+
+    if result.document is None:
+        return f"nothing new: still using the {base.info.kind} data of {base.info.date}"
+    try:
+        info = save_cache(settings.cache_dir, result.document)
+    except SnapshotError as exc:
+        raise DataError(
+            f"the refreshed data does not load ({exc}); nothing was written, "
+            f"the data in use is still {base.info.kind} of {base.info.date}"
+        ) from None
+    updates = f", Windows updates to {info.updates_date}" if info.updates_date else ""
+    return f"wrote {info.file} (lifecycle data {info.date}{updates})"
+
+
+def _tell(result: RefreshResult, say: Callable[[str], None]) -> None:
+    """Each source's outcome (failures as errors), the changed dates, the notes."""
+    from tma_audit.cli.common import say_err, warn
+    from tma_audit.lifecycle.refresh import Status
 
     for outcome in result.outcomes:
         if outcome.status is Status.FAILED:
@@ -404,21 +224,6 @@ def update(
             say(f"  … and {len(result.changes) - SHOWN_CHANGES} more")
     for note in result.notes:
         warn(note)
-    if result.document is not None:
-        try:
-            info = save_cache(settings.cache_dir, result.document)
-        except SnapshotError as exc:
-            raise DataError(
-                f"the refreshed data does not load ({exc}); nothing was written, "
-                f"the data in use is still {base.info.kind} of {base.info.date}"
-            ) from None
-        updates = f", Windows updates to {info.updates_date}" if info.updates_date else ""
-        say(f"wrote {info.file} (lifecycle data {info.date}{updates})")
-    else:
-        say(f"nothing new: still using the {base.info.kind} data of {base.info.date}")
-    if result.failed:
-        names = ", ".join(o.source for o in result.failed)
-        raise DataError(f"refresh incomplete ({names}); the previous data was kept for it")
 
 
 def _progress(stream: TextIO) -> Progress | None:

@@ -8,6 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from tma_audit.cli.options import (
+    CompanionOption,
+    DataOption,
+    DateOrderOption,
+    MapOption,
+    SourcesOption,
+)
+
 if TYPE_CHECKING:
     from tma_audit.lifecycle import Lifecycle
 
@@ -18,49 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-SOURCES = "ad, intune, defender, entra, crowdstrike, lansweeper, itglue, fortimanager, generic"
-SOURCE_HELP = (
-    f"The export's source ({SOURCES}); default: detected from the headers. Once for "
-    "all files, or once per file in order."
-)
-MAP_HELP = (
-    "COLUMN=FIELD: read this column as this native field (hostname, kind, os.name, "
-    "os.version, os.build, warranty.expires …, fqdn, last_seen). Repeatable."
-)
-DATE_ORDER_HELP = (
-    "How to read dates such as 05/06/2025 that no value in their column settles: "
-    "dmy (day first) or mdy (month first)."
-)
-
-SourcesOption = Annotated[
-    list[str] | None, typer.Option("--source", help=SOURCE_HELP, metavar="NAME")
-]
-SourceOption = Annotated[
-    str | None,
-    typer.Option(
-        "--source",
-        help=f"For an export: its source ({SOURCES}); default: detected from the headers.",
-        metavar="NAME",
-    ),
-]
-MapOption = Annotated[
-    list[str] | None, typer.Option("--map", help=MAP_HELP, metavar="COLUMN=FIELD")
-]
-DateOrderOption = Annotated[
-    str | None, typer.Option("--date-order", help=DATE_ORDER_HELP, metavar="dmy|mdy")
-]
-DataOption = Annotated[
-    Path | None,
-    typer.Option("--data", help="Use this lifecycle snapshot instead of the shipped one."),
-]
-
-
-def notify(message: str) -> None:
-    """What an import tells the user while auditing (standard error)."""
-    from tma_audit.cli.common import say_err
-
-    say_err(f"tma-audit: {message}\n")
 
 
 @app.command("convert", no_args_is_help=True)
@@ -82,15 +47,7 @@ def convert(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output file if it exists.")
     ] = False,
-    companion: Annotated[
-        Path | None,
-        typer.Option(
-            "--companion",
-            "-c",
-            help="A native YAML file with the client, environment and attestations (no "
-            "assets), copied above the imported assets.",
-        ),
-    ] = None,
+    companion: CompanionOption = None,
     source: SourcesOption = None,
     mapping: MapOption = None,
     date_order: DateOrderOption = None,

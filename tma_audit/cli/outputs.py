@@ -71,24 +71,7 @@ def report_targets(
 ) -> dict[Format, Path | None]:
     """Each format's file, or None for standard output (at most one format; `-` is
     standard output too). Two formats to one file are a usage error."""
-    from tma_audit.fileio import is_stdout_name
-
-    names = {f.value: f for f in Format}
-    explicit: dict[Format, Path | None] = {}
-    plain: list[Path | None] = []
-    for value in outputs or ():
-        name, sep, path = value.partition("=")
-        fmt = names.get(name.strip().lower()) if sep else None
-        if fmt is None:
-            plain.append(None if is_stdout_name(value) else Path(value))
-            continue
-        if fmt not in formats:
-            raise InputError(f"{value}: {fmt.value} is not one of --format", field="--output")
-        if not path:
-            raise InputError(f"{value}: no file name after '='", field="--output")
-        if fmt in explicit:
-            raise InputError(f"{value}: a second --output for {fmt.value}", field="--output")
-        explicit[fmt] = None if is_stdout_name(path) else Path(path)
+    explicit, plain = _outputs(formats, outputs or ())
     if plain:
         rest = [f for f in formats if f not in explicit]
         if len(plain) > 1 or len(rest) != 1:
@@ -117,6 +100,32 @@ def report_targets(
         )
     _refuse_shared_files(targets)
     return targets
+
+
+def _outputs(
+    formats: Sequence[Format], outputs: Sequence[str]
+) -> tuple[dict[Format, Path | None], list[Path | None]]:
+    """The `--output FORMAT=FILE` values by format, and the plain `--output FILE` ones
+    (None: standard output)."""
+    from tma_audit.fileio import is_stdout_name
+
+    names = {f.value: f for f in Format}
+    explicit: dict[Format, Path | None] = {}
+    plain: list[Path | None] = []
+    for value in outputs:
+        name, sep, path = value.partition("=")
+        fmt = names.get(name.strip().lower()) if sep else None
+        if fmt is None:
+            plain.append(None if is_stdout_name(value) else Path(value))
+            continue
+        if fmt not in formats:
+            raise InputError(f"{value}: {fmt.value} is not one of --format", field="--output")
+        if not path:
+            raise InputError(f"{value}: no file name after '='", field="--output")
+        if fmt in explicit:
+            raise InputError(f"{value}: a second --output for {fmt.value}", field="--output")
+        explicit[fmt] = None if is_stdout_name(path) else Path(path)
+    return explicit, plain
 
 
 def _refuse_shared_files(targets: dict[Format, Path | None]) -> None:

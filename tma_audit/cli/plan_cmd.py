@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tma_audit.cli.data_cmd import AllowStaleOption, CacheDirOption, DataOption
-from tma_audit.cli.inventory_cmd import DateOrderOption, MapOption, SourceOption, notify
+from tma_audit.cli.options import (
+    AllowStaleOption,
+    AsOfOption,
+    CacheDirOption,
+    DataOption,
+    DateOrderOption,
+    MapOption,
+    RulesetOption,
+    SourceOption,
+    WaiversOption,
+)
 from tma_audit.reports import PlanFormat
+
+if TYPE_CHECKING:
+    from tma_audit.model import AuditResult
 
 
 def plan(
@@ -31,44 +43,21 @@ def plan(
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output ('-')."),
     ] = None,
-    ruleset: Annotated[
-        Path | None,
-        typer.Option("--ruleset", "-r", help="A ruleset file. Default: the shipped ruleset."),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Audit (and count due dates from) this date, YYYY-MM-DD. Default: today.",
-            metavar="DATE",
-        ),
-    ] = None,
+    ruleset: RulesetOption = None,
+    as_of: AsOfOption = None,
     data: DataOption = None,
     cache_dir: CacheDirOption = None,
     allow_stale: AllowStaleOption = False,
-    waivers: Annotated[
-        Path | None,
-        typer.Option(
-            "--waivers",
-            help="A waiver register: waived findings need no work and are left out.",
-            metavar="FILE",
-        ),
-    ] = None,
+    waivers: WaiversOption = None,
     source: SourceOption = None,
     mapping: MapOption = None,
     date_order: DateOrderOption = None,
 ) -> None:
     """Export the remediation plan: findings grouped into work items with Schedule D
     priority, due dates from the audit date, who pays and effort; totals per client."""
-    import sys
-
-    from tma_audit import __version__
-    from tma_audit.audit import run_audit
-    from tma_audit.cli.common import parse_as_of, terminal_width, use_color
-    from tma_audit.cli.data_cmd import load_for_audit
-    from tma_audit.fileio import is_stdout_name, write_file, write_stdout
+    from tma_audit.cli.common import data_choice, notify, parse_as_of, warn
     from tma_audit.inventory import load_inventory
-    from tma_audit.reports import RenderOptions, get_plan_renderer
+    from tma_audit.pipeline import run_configured_audit
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
@@ -76,15 +65,22 @@ def plan(
     loaded = load_inventory(
         inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
     )
-    lifecycle, data_notes = load_for_audit(
-        data, cache_dir, rules, audit_date, allow_stale=allow_stale
+    data_in_use = data_choice(data, cache_dir, allow_stale)
+    result = run_configured_audit(
+        loaded, rules, audit_date, data_in_use, waivers=waivers, warn=warn
     )
-    register = None
-    if waivers is not None:
-        from tma_audit.waivers.loader import load_register
+    _write_plan(result, fmt, output)
 
-        register = load_register(waivers)
-    result = run_audit(loaded, rules, lifecycle, audit_date, waivers=register, notes=data_notes)
+
+def _write_plan(result: AuditResult, fmt: PlanFormat, output: Path | None) -> None:
+    """Render the plan; write it to the file, or to standard output ('-' or none)."""
+    import sys
+
+    from tma_audit import __version__
+    from tma_audit.cli.common import terminal_width, use_color
+    from tma_audit.fileio import is_stdout_name, write_file, write_stdout
+    from tma_audit.reports import RenderOptions, get_plan_renderer
+
     if output is not None and is_stdout_name(output):
         output = None
     to_terminal = output is None and sys.stdout.isatty()

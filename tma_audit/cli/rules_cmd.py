@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tma_audit.cli.options import RulesetOption
+
 app = typer.Typer(
     help="List and explain the rules of a ruleset.", no_args_is_help=True, rich_markup_mode=None
 )
-
-RulesetOption = Annotated[
-    Path | None,
-    typer.Option("--ruleset", "-r", help="A ruleset file. Default: the shipped ruleset."),
-]
 
 
 @app.command("list")

@@ -1,21 +1,32 @@
-"""`tma-audit waivers draft | list | lint`: liability waivers for signature, and the register."""
+"""`tma-audit waivers draft | list | lint`: liability waivers for signature, and the register.
+
+What to draft and what it says is `tma_audit.waivers.drafts`; the listing is
+`tma_audit.waivers.listing`; this module reads the options, writes the files and prints.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
 import re
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tma_audit.waivers.records import Grouping
+from tma_audit.cli.options import (
+    AllowStaleOption,
+    AsOfOption,
+    CacheDirOption,
+    DataOption,
+    RulesetOption,
+    WaiversOption,
+)
+from tma_audit.waivers.waiver import Grouping
 
 if TYPE_CHECKING:
-    from tma_audit.model import AuditResult, Inventory, Ruleset
-    from tma_audit.waivers.records import WaiverRegister
+    from tma_audit.model import AuditResult
+    from tma_audit.waivers.drafts import AssetInfo, DraftDocument
+    from tma_audit.waivers.settings import DraftSettings
+    from tma_audit.waivers.waiver import WaiverRegister
 
 app = typer.Typer(
     help="Liability waivers: draft them for signature (PDF), list and check the register "
@@ -24,26 +35,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-RulesetOption = Annotated[
-    Path | None,
-    typer.Option("--ruleset", "-r", help="A ruleset file. Default: the shipped ruleset."),
-]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option("--as-of", help="The audit date (YYYY-MM-DD). Default: today.", metavar="DATE"),
-]
-DataOption = Annotated[
-    Path | None,
-    typer.Option("--data", help="Use this lifecycle snapshot (as `audit --data`)."),
-]
-CacheDirOption = Annotated[
-    Path | None,
-    typer.Option("--cache-dir", help="Where `tma-audit data update` put the data.", metavar="DIR"),
-]
-AllowStaleOption = Annotated[
-    bool,
-    typer.Option("--allow-stale", help="Use lifecycle data older than the ruleset allows."),
-]
 RegisterArgument = Annotated[
     Path, typer.Argument(help="A waiver register (YAML).", metavar="FILE", show_default=False)
 ]
@@ -118,14 +109,7 @@ def draft(
             metavar="FILE",
         ),
     ] = None,
-    waivers: Annotated[
-        Path | None,
-        typer.Option(
-            "--waivers",
-            help="Skip findings this register already waives (expired ones are drafted again).",
-            metavar="FILE",
-        ),
-    ] = None,
+    waivers: WaiversOption = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -141,124 +125,43 @@ def draft(
     allow_stale: AllowStaleOption = False,
 ) -> None:
     """Write liability-waiver drafts (PDF) and the register entries to complete once signed."""
-    from tma_audit import __version__
-    from tma_audit.cli.common import say
-    from tma_audit.errors import InputError
+    from tma_audit.cli.common import parse_date, say
     from tma_audit.waivers.drafts import (
         DraftOptions,
-        asset_details,
-        client_code,
+        check_expiry,
+        clean_controls,
         default_expiry,
-        details_from_result,
+        drafted_summary,
+        nothing_to_waive,
         plan_drafts,
-        register_text,
+        rule_filter,
     )
-    from tma_audit.waivers.expiry import WaiverPolicy
-    from tma_audit.waivers.loader import load_register
-    from tma_audit.waivers.pdf import render_pdf
-    from tma_audit.waivers.register import apply_waivers
-    from tma_audit.waivers.report_input import is_json_report, load_report
+    from tma_audit.waivers.register_file import load_register
     from tma_audit.waivers.settings import load_settings
 
     draft_settings = load_settings(settings)
     register = load_register(waivers) if waivers is not None else None
-    details = {}
-    if is_json_report(source):
-        given = [
-            name
-            for name, value in (("--ruleset", ruleset), ("--as-of", as_of), ("--data", data))
-            if value is not None
-        ]
-        if given:
-            raise InputError(
-                f"{', '.join(given)}: a saved report already fixes the ruleset, audit date "
-                "and data; audit the inventory again to change them",
-                field=given[0],
-            )
-        result = load_report(source)
-        if register is not None:
-            result = apply_waivers(result, register, result.as_of)
-        details = details_from_result(result)
-    else:
-        from tma_audit.inventory import load_inventory
-
-        inventory = load_inventory(source)
-        result = _audit(inventory, ruleset, as_of, data, cache_dir, allow_stale, register)
-        details = asset_details(inventory)
-    selected = _rule_filter(rules, result.ruleset)
-    policy = WaiverPolicy.from_parameters(result.ruleset.parameters)
+    result, details = _audited(source, register, ruleset, as_of, data, cache_dir, allow_stale)
+    selected = rule_filter(rules, result.ruleset)
     expiry = default_expiry(result)
     if expires is not None:
-        from tma_audit.cli.common import parse_as_of
-
-        try:
-            expiry = parse_as_of(expires)
-        except InputError as exc:
-            raise InputError(exc.message, field="--expires") from None
-        longest = result.as_of + dt.timedelta(days=policy.max_days)
-        if not result.as_of < expiry <= longest:
-            raise InputError(
-                f"{expiry.isoformat()} must be after the audit date {result.as_of.isoformat()} "
-                f"and at most {policy.max_days} days later ({longest.isoformat()}; ruleset "
-                "parameter waiver_max_days)",
-                field="--expires",
-            )
+        expiry = check_expiry(parse_date(expires, "--expires"), result)
     options = DraftOptions(
         grouping=per,
         include_unknown=include_unknown,
         rules=selected,
         expires=expiry,
-        controls=tuple(" ".join(c.split()) for c in control or () if c.strip()),
+        controls=clean_controls(control or ()),
         version=revision,
     )
     documents = plan_drafts(result, details, options)
-    client = result.client.name
     if not documents:
-        what = "fail or unknown" if include_unknown else "fail"
-        hint = "" if include_unknown else " (--include-unknown drafts unknowns too)"
-        say(
-            f"Nothing to waive for {client} on {result.as_of.isoformat()}: no un-waived "
-            f"{what} finding{' of ' + rules if rules else ''}{hint}.\n"
-        )
+        say(nothing_to_waive(result, include_unknown, rules))
         raise typer.Exit(0)
     directory = _output_directory(output_dir)
-    # the CLI turns the cyclic garbage collector off for audits (tma_audit/cli/__init__.py);
-    # reportlab's documents are full of cycles: without it, 1,000 drafts keep ~350 MB
-    gc.enable()
-    written: list[str] = []
-    for document in documents:
-        rendered = render_pdf(document, draft_settings, __version__)
-        path = _write_into(directory, document.file_name, rendered.data, force=force)
-        for char in sorted(rendered.missing_glyphs):
-            _warn(
-                f"{document.document_id}: no shipped font can draw {char!r} "
-                f"(U+{ord(char):04X}); it prints as a box. Use another spelling."
-            )
-        written.append(f"  {path}  ({len(document.items)} finding(s), {rendered.pages} page(s))")
-    entries = sum(len(d.entries) for d in documents)
-    register_name = f"waivers-draft-{client_code(client)}-{result.as_of.isoformat()}.yaml"
-    register_path = _write_into(
-        directory,
-        register_name,
-        register_text(documents, result, __version__).encode("utf-8"),
-        force=force,
-    )
-    findings = sum(len(d.items) for d in documents)
-    say(
-        f"Drafted {len(documents)} waiver(s) for {client} from the audit of "
-        f"{result.as_of.isoformat()}: {findings} finding(s).\n"
-    )
-    say("\n".join(written) + "\n")
-    say(
-        f"  {register_path}  ({entries} register entr{'y' if entries == 1 else 'ies'} to "
-        "complete once signed)\n"
-    )
-    say(
-        "Next: send the PDFs for signature; then complete the register entries "
-        "(approved_by, approval_date, justification, compensating_controls, reference), "
-        "add them to the client's waiver register, check it with `tma-audit waivers lint "
-        "FILE --inventory INVENTORY`, and audit with `--waivers FILE`.\n"
-    )
+    written = _write_drafts(directory, documents, draft_settings, force=force)
+    register_file = _write_register(directory, documents, result, force=force)
+    say(drafted_summary(documents, result, written, register_file))
 
 
 @app.command("list", no_args_is_help=True)
@@ -270,47 +173,15 @@ def list_waivers(
     """List a register's waivers: status on the date, expiry, approver, rules, scope."""
     from tma_audit.cli.common import parse_as_of, say, terminal_width
     from tma_audit.rules import load_ruleset
-    from tma_audit.waivers.expiry import Status, WaiverPolicy, assess
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.expiry import WaiverPolicy
+    from tma_audit.waivers.listing import list_register
+    from tma_audit.waivers.register_file import load_register
 
     register = load_register(file)
     rules = load_ruleset(ruleset)
     day = parse_as_of(as_of)
     policy = WaiverPolicy.from_parameters(rules.parameters)
-    rows = [("ID", "status", "expires", "approved by", "rules")]
-    scopes = [""]
-    tally: dict[Status, int] = {}
-    for waiver in register.waivers:
-        assessment = assess(waiver, day, policy)
-        tally[assessment.status] = tally.get(assessment.status, 0) + 1
-        status = assessment.status.value
-        if assessment.status.covers and assessment.days_left is not None:
-            status += f" ({assessment.days_left} d left)"
-        expiry = assessment.effective_expiry
-        rows.append(
-            (
-                waiver.id,
-                status,
-                expiry.isoformat() if expiry else "-",
-                _fit(waiver.approved_by or "-", 30),
-                ", ".join(waiver.rules),
-            )
-        )
-        scopes.append(waiver.scope.describe())
-    out = [f"{register.file}: {len(register.waivers)} waiver(s) on {day.isoformat()}"]
-    if register.client:
-        out[0] += f", client {register.client}"
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    indent = " " * (widths[0] + 2)
-    wrap = max(40, terminal_width() - len(indent))
-    for row, scope in zip(rows, scopes, strict=True):
-        cells = [row[i].ljust(widths[i]) for i in range(4)]
-        out.append("  ".join([*cells, row[4]]).rstrip())
-        if scope:
-            out.extend(indent + line for line in textwrap.wrap(f"scope: {scope}", wrap))
-    summary = ", ".join(f"{tally[status]} {status.value}" for status in Status if status in tally)
-    out.append(summary or "no waivers")
-    say("\n".join(out) + "\n")
+    say(list_register(register, day, policy, terminal_width()))
 
 
 @app.command("lint", no_args_is_help=True)
@@ -335,17 +206,23 @@ def lint(
     from tma_audit.cli.common import parse_as_of, say
     from tma_audit.rules import load_ruleset
     from tma_audit.waivers.lint import Severity, lint_register
-    from tma_audit.waivers.loader import load_register
+    from tma_audit.waivers.register_file import load_register
 
     register = load_register(file)
     rules = load_ruleset(ruleset)
     day = parse_as_of(as_of)
     audit = None
     if inventory is not None:
+        from tma_audit.cli.common import data_choice, warn
         from tma_audit.inventory import load_inventory
+        from tma_audit.pipeline import run_configured_audit
 
-        audit = _audit(
-            load_inventory(inventory), ruleset, as_of, data, cache_dir, allow_stale, None, rules
+        audit = run_configured_audit(
+            load_inventory(inventory),
+            rules,
+            day,
+            data_choice(data, cache_dir, allow_stale),
+            warn=warn,
         )
     issues = lint_register(register, rules, day, audit)
     for issue in issues:
@@ -365,53 +242,91 @@ def lint(
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _audit(
-    inventory: Inventory,
-    ruleset_path: Path | None,
+def _audited(
+    source: Path,
+    register: WaiverRegister | None,
+    ruleset: Path | None,
     as_of: str | None,
     data: Path | None,
     cache_dir: Path | None,
     allow_stale: bool,
-    register: WaiverRegister | None,
-    rules: Ruleset | None = None,
-) -> AuditResult:
-    """Audit an inventory as `tma-audit audit` does (same data selection)."""
-    from tma_audit.audit import run_audit
-    from tma_audit.cli.common import parse_as_of
-    from tma_audit.cli.data_cmd import load_for_audit
+) -> tuple[AuditResult, dict[str, AssetInfo]]:
+    """The audit to draft from, with the register applied, and the assets' details: a
+    saved JSON report's (which fixes ruleset, date and data), or the inventory's, audited
+    now as `tma-audit audit` would."""
+    from tma_audit.errors import InputError
+    from tma_audit.reports.json_input import is_json_report, load_report
+    from tma_audit.waivers.drafts import asset_details, details_from_result
+
+    if is_json_report(source):
+        given = [
+            name
+            for name, value in (("--ruleset", ruleset), ("--as-of", as_of), ("--data", data))
+            if value is not None
+        ]
+        if given:
+            raise InputError(
+                f"{', '.join(given)}: a saved report already fixes the ruleset, audit date "
+                "and data; audit the inventory again to change them",
+                field=given[0],
+            )
+        result = load_report(source)
+        if register is not None:
+            from tma_audit.waivers.register import apply_waivers
+
+            result = apply_waivers(result, register, result.as_of)
+        return result, details_from_result(result)
+    from tma_audit.cli.common import data_choice, parse_as_of, warn
+    from tma_audit.inventory import load_inventory
+    from tma_audit.pipeline import run_configured_audit
     from tma_audit.rules import load_ruleset
 
+    inventory = load_inventory(source)
     day = parse_as_of(as_of)
-    ruleset = rules or load_ruleset(ruleset_path)
-    lifecycle, data_notes = load_for_audit(data, cache_dir, ruleset, day, allow_stale=allow_stale)
-    return run_audit(inventory, ruleset, lifecycle, day, waivers=register, notes=data_notes)
+    rules = load_ruleset(ruleset)
+    choice = data_choice(data, cache_dir, allow_stale)
+    result = run_configured_audit(inventory, rules, day, choice, waivers=register, warn=warn)
+    return result, asset_details(inventory)
 
 
-def _rule_filter(text: str | None, ruleset: Ruleset) -> frozenset[str] | None:
-    from tma_audit.errors import InputError
+def _write_drafts(
+    directory: Path, documents: tuple[DraftDocument, ...], settings: DraftSettings, *, force: bool
+) -> list[tuple[str, DraftDocument, int]]:
+    """Render and write each draft: (file written, document, pages) per draft.
 
-    if text is None:
-        return None
-    known = {rule.id.upper() for rule in ruleset.rules}
-    wanted = {item.strip().upper() for item in text.split(",") if item.strip()}
-    unknown = sorted(wanted - known)
-    if unknown or not wanted:
-        raise InputError(
-            f"unknown rule {', '.join(unknown) or '(none given)'}; ruleset {ruleset.id} has: "
-            f"{', '.join(rule.id for rule in ruleset.rules)}",
-            field="--rules",
-        )
-    return frozenset(wanted)
+    With the cyclic garbage collector on: reportlab's documents are full of cycles, and
+    without it 1,000 drafts keep ~350 MB (the CLI runs with it off: `batch_mode`).
+    """
+    from tma_audit import __version__
+    from tma_audit.batch import batch_mode
+    from tma_audit.cli.common import warn
+    from tma_audit.waivers.pdf import render_pdf
+
+    written: list[tuple[str, DraftDocument, int]] = []
+    with batch_mode(collect_cycles=True):
+        for document in documents:
+            rendered = render_pdf(document, settings, __version__)
+            path = _write_into(directory, document.file_name, rendered.data, force=force)
+            for char in sorted(rendered.missing_glyphs):
+                warn(
+                    f"{document.document_id}: no shipped font can draw {char!r} "
+                    f"(U+{ord(char):04X}); it prints as a box. Use another spelling."
+                )
+            written.append((str(path), document, rendered.pages))
+    return written
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+def _write_register(
+    directory: Path, documents: tuple[DraftDocument, ...], result: AuditResult, *, force: bool
+) -> str:
+    """Write the register entries to complete once signed; the file written."""
+    from tma_audit import __version__
+    from tma_audit.waivers.drafts import register_file_name, register_text
 
-
-def _warn(message: str) -> None:
-    from tma_audit.cli.common import say_err
-
-    say_err(f"tma-audit: warning: {message}\n")
+    text = register_text(documents, result, __version__)
+    return str(
+        _write_into(directory, register_file_name(result), text.encode("utf-8"), force=force)
+    )
 
 
 def _output_directory(path: Path) -> Path:

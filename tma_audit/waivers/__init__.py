@@ -1,9 +1,9 @@
 """Liability waivers: the register that audits honour, and the PDF drafts to sign.
 
-- `records`, `loader`: the register file (YAML) and its records;
+- `waiver`, `register_file`: a register's records, and reading the register file (YAML);
 - `matching`, `expiry`, `register`: which findings a waiver covers, whether it is in
   force, and `apply_waivers` (pure, called by `run_audit`);
-- `lint`: what is wrong or about to expire in a register;
+- `lint`: what is wrong or about to expire in a register; `listing`: the register as a table;
 - `drafts`, `settings`, `pdf`, `fonts`: drafts for signature (reportlab is imported only
   when a PDF is rendered).
 """

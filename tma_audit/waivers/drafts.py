@@ -12,14 +12,16 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from tma_audit.errors import InputError
 from tma_audit.model import (
     AuditResult,
     Inventory,
     Outcome,
     Rule,
+    Ruleset,
     Subject,
     SubjectType,
     Verdict,
@@ -27,7 +29,7 @@ from tma_audit.model import (
 from tma_audit.plan import Priority, Urgency, priority_for, urgency_of
 from tma_audit.waivers.expiry import WaiverPolicy
 from tma_audit.waivers.matching import fold, host_of
-from tma_audit.waivers.records import Grouping, Scope
+from tma_audit.waivers.waiver import Grouping, Scope
 
 ITEM_KINDS: dict[SubjectType, str] = {
     SubjectType.CLIENT: "client (company-wide)",
@@ -118,6 +120,41 @@ class DraftOptions:
 def default_expiry(result: AuditResult) -> dt.date:
     policy = WaiverPolicy.from_parameters(result.ruleset.parameters)
     return result.as_of + dt.timedelta(days=policy.review_days)
+
+
+def rule_filter(text: str | None, ruleset: Ruleset) -> frozenset[str] | None:
+    """`--rules MS-3,sc-7`: the rule IDs (upper case) to draft for; None for all."""
+    if text is None:
+        return None
+    known = {rule.id.upper() for rule in ruleset.rules}
+    wanted = {item.strip().upper() for item in text.split(",") if item.strip()}
+    unknown = sorted(wanted - known)
+    if unknown or not wanted:
+        raise InputError(
+            f"unknown rule {', '.join(unknown) or '(none given)'}; ruleset {ruleset.id} has: "
+            f"{', '.join(rule.id for rule in ruleset.rules)}",
+            field="--rules",
+        )
+    return frozenset(wanted)
+
+
+def check_expiry(expiry: dt.date, result: AuditResult) -> dt.date:
+    """`--expires`: after the audit date and at most waiver_max_days later."""
+    policy = WaiverPolicy.from_parameters(result.ruleset.parameters)
+    longest = result.as_of + dt.timedelta(days=policy.max_days)
+    if not result.as_of < expiry <= longest:
+        raise InputError(
+            f"{expiry.isoformat()} must be after the audit date {result.as_of.isoformat()} "
+            f"and at most {policy.max_days} days later ({longest.isoformat()}; ruleset "
+            "parameter waiver_max_days)",
+            field="--expires",
+        )
+    return expiry
+
+
+def clean_controls(controls: Iterable[str]) -> tuple[str, ...]:
+    """Compensating controls to print: white space runs as one space, blank ones dropped."""
+    return tuple(" ".join(c.split()) for c in controls if c.strip())
 
 
 def asset_details(inventory: Inventory) -> dict[str, AssetInfo]:
@@ -319,7 +356,52 @@ def safe_file_name(document_id: str, words: str, suffix: str) -> str:
     return f"{head}-{slug}{suffix}" if slug else f"{head}{suffix}"
 
 
+# --- what the engineer is told -------------------------------------------------------------
+
+
+def nothing_to_waive(result: AuditResult, include_unknown: bool, rules: str | None) -> str:
+    """Why no draft was written."""
+    what = "fail or unknown" if include_unknown else "fail"
+    hint = "" if include_unknown else " (--include-unknown drafts unknowns too)"
+    return (
+        f"Nothing to waive for {result.client.name} on {result.as_of.isoformat()}: no "
+        f"un-waived {what} finding{' of ' + rules if rules else ''}{hint}.\n"
+    )
+
+
+def drafted_summary(
+    documents: Sequence[DraftDocument],
+    result: AuditResult,
+    written: Sequence[tuple[str, DraftDocument, int]],
+    register_file: str,
+) -> str:
+    """What was written (file, findings and pages of each draft; the register), and the
+    next steps."""
+    entries = sum(len(d.entries) for d in documents)
+    findings = sum(len(d.items) for d in documents)
+    lines = [
+        f"Drafted {len(documents)} waiver(s) for {result.client.name} from the audit of "
+        f"{result.as_of.isoformat()}: {findings} finding(s).",
+        *(
+            f"  {file}  ({len(document.items)} finding(s), {pages} page(s))"
+            for file, document, pages in written
+        ),
+        f"  {register_file}  ({entries} register entr{'y' if entries == 1 else 'ies'} to "
+        "complete once signed)",
+        "Next: send the PDFs for signature; then complete the register entries "
+        "(approved_by, approval_date, justification, compensating_controls, reference), "
+        "add them to the client's waiver register, check it with `tma-audit waivers lint "
+        "FILE --inventory INVENTORY`, and audit with `--waivers FILE`.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # --- the companion register ------------------------------------------------------------
+
+
+def register_file_name(result: AuditResult) -> str:
+    """`waivers-draft-HP-2026-11-26.yaml`: the companion register's file name."""
+    return f"waivers-draft-{client_code(result.client.name)}-{result.as_of.isoformat()}.yaml"
 
 
 def register_text(

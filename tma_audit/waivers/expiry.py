@@ -15,7 +15,7 @@ from typing import Any
 
 from tma_audit.limits import add_days
 from tma_audit.rules.registry import GLOBAL_PARAMS
-from tma_audit.waivers.records import Waiver
+from tma_audit.waivers.waiver import Waiver
 
 #: Fields without which a waiver covers nothing: it is not signed, or has no end.
 SIGNATURE_FIELDS = ("approved_by", "approval_date", "expires")

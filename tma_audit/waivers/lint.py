@@ -17,18 +17,7 @@ from enum import StrEnum
 from tma_audit.model import AuditResult, Rule, Ruleset
 from tma_audit.waivers.expiry import WaiverPolicy, assess, effective_expiry
 from tma_audit.waivers.matching import WaiverIndex, compile_glob, fold, host_of, selectors
-from tma_audit.waivers.records import Waiver, WaiverRegister, same_name
-
-#: Every field a complete, signed waiver has, in the order the file format lists them.
-REQUIRED_FIELDS = (
-    "justification",
-    "compensating_controls",
-    "requested_by",
-    "approved_by",
-    "approval_date",
-    "expires",
-    "reference",
-)
+from tma_audit.waivers.waiver import COMPLETION_FIELDS, Waiver, WaiverRegister, same_name
 
 
 class Severity(StrEnum):
@@ -99,7 +88,7 @@ def _issue(waiver: Waiver, field: str | None, severity: Severity, message: str) 
 
 
 def _fields(waiver: Waiver) -> list[LintIssue]:
-    missing = [name for name in REQUIRED_FIELDS if getattr(waiver, name) is None]
+    missing = [name for name in COMPLETION_FIELDS if getattr(waiver, name) is None]
     if not missing:
         return []
     hint = ""
@@ -209,29 +198,35 @@ def _dates(waiver: Waiver, as_of: dt.date, policy: WaiverPolicy) -> list[LintIss
 
 def _coverage(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
     """Selectors and scopes that match nothing in the audited inventory."""
+    return [*_unmatched_selectors(register, audit), *_unused_scopes(register, audit)]
+
+
+#: what a selector that matches nothing is told, by kind
+_UNMATCHED = {
+    "hostnames": "no asset of the inventory has this host name",
+    "sites": "the inventory has no such site",
+    "items": "no item of the inventory has this name",
+    "globs": "matches no host name or item of the inventory",
+}
+
+
+def _unmatched_selectors(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
+    """Each host name, site, item or glob of a scope that names nothing audited."""
     hosts: set[str] = set()
     sites: set[str] = set()
     ids: set[str] = set()
-    names: set[str] = set()
     for result in audit.results:
         subject = result.subject
         host = host_of(subject)
         if host is not None:
             hosts.add(fold(host))
-            names.add(fold(host))
         if subject.site is not None:
             sites.add(fold(subject.site))
         ids.add(fold(subject.id))
-        names.add(fold(subject.id))
-    for site in audit.client.sites:
-        sites.add(fold(site.name))
+    sites.update(fold(site.name) for site in audit.client.sites)
+    names = hosts | ids
+    known = {"hostnames": hosts, "sites": sites, "items": ids}
     issues: list[LintIssue] = []
-    what = {
-        "hostnames": "no asset of the inventory has this host name",
-        "sites": "the inventory has no such site",
-        "items": "no item of the inventory has this name",
-        "globs": "matches no host name or item of the inventory",
-    }
     for waiver in register.waivers:
         for kind, values in (
             ("hostnames", waiver.scope.hostnames),
@@ -241,16 +236,11 @@ def _coverage(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
         ):
             key = "site" if kind == "sites" else kind
             for index, value in enumerate(values):
-                folded = fold(value)
-                if kind == "hostnames":
-                    found = folded in hosts
-                elif kind == "sites":
-                    found = folded in sites
-                elif kind == "items":
-                    found = folded in ids
-                else:
+                if kind == "globs":
                     pattern = compile_glob(value)
                     found = any(pattern.match(name) for name in names)
+                else:
+                    found = fold(value) in known[kind]
                 if not found:
                     field = f"scope.{key}[{index}]"
                     issues.append(
@@ -259,9 +249,15 @@ def _coverage(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
                             Severity.ERROR,
                             waiver.id,
                             field,
-                            f"{value!r}: {what[kind]}",
+                            f"{value!r}: {_UNMATCHED[kind]}",
                         )
                     )
+    return issues
+
+
+def _unused_scopes(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
+    """Waivers whose scope reaches nothing, whose rules judge nothing in scope, or that
+    cover no current finding."""
     # which subjects, rules and findings each waiver's scope reaches
     waiver_index = WaiverIndex(register.waivers)
     in_scope: dict[str, int] = {}
@@ -276,6 +272,7 @@ def _coverage(register: WaiverRegister, audit: AuditResult) -> list[LintIssue]:
                     judged[waiver.id] = judged.get(waiver.id, 0) + 1
                     if verdict.outcome.is_finding:
                         findings[waiver.id] = findings.get(waiver.id, 0) + 1
+    issues: list[LintIssue] = []
     for waiver in register.waivers:
         named = ", ".join(waiver.rules)
         if not in_scope.get(waiver.id):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from tma_audit.model import Subject, SubjectType
-from tma_audit.waivers.records import Scope, Waiver
+from tma_audit.waivers.waiver import Scope, Waiver
 
 
 def fold(name: str) -> str:

@@ -1,7 +1,7 @@
 """The waiver register, and applying it to an audit result. Pure: no I/O, no clock.
 
 A register is the YAML file of signed waivers kept beside the inventory (see
-docs/waivers.md; `tma_audit.waivers.loader` reads it). `apply_waivers` turns the fail and
+docs/waivers.md; `tma_audit.waivers.register_file` reads it). `apply_waivers` turns the fail and
 unknown findings that an in-force waiver covers into *waived* ones, marks the findings
 of expired waivers, and recomputes the outcome counts the CI gate reads.
 """
@@ -9,13 +9,14 @@ of expired waivers, and recomputes the outcome counts the CI gate reads.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from tma_audit.errors import WaiverError
 from tma_audit.model import AuditResult, Outcome, SubjectResult, Verdict
 from tma_audit.waivers.expiry import Assessment, Status, WaiverPolicy, assess
 from tma_audit.waivers.matching import WaiverIndex
-from tma_audit.waivers.records import Scope, Waiver, WaiverRegister, same_name
+from tma_audit.waivers.waiver import Scope, Waiver, WaiverRegister, same_name
 
 __all__ = ["Scope", "Waiver", "WaiverRegister", "apply_waivers"]
 
@@ -40,53 +41,55 @@ def apply_waivers(result: AuditResult, register: WaiverRegister, as_of: dt.date)
             field="client",
         )
     policy = WaiverPolicy.from_parameters(result.ruleset.parameters)
-    known_rules = {rule.id.upper() for rule in result.ruleset.rules}
-    assessments = {w.id: assess(w, as_of, policy) for w in register.waivers}
-    index = WaiverIndex(register.waivers)
-    rules_of = {w.id: frozenset(r.upper() for r in w.rules) for w in register.waivers}
-    waived_count: dict[str, int] = dict.fromkeys(assessments, 0)
-    expired_count: dict[str, int] = dict.fromkeys(assessments, 0)
-    # (id of the original verdict, waiver id) -> the rewritten verdict: subjects with equal
-    # evidence share verdicts, and keep sharing them once waived
-    rewritten: dict[tuple[int, str], Verdict] = {}
+    applier = _Applier(register, policy, as_of)
     counts = {rule_id: dict(c) for rule_id, c in result.by_rule.items()}
     results: list[SubjectResult] = []
     changed = False
     for subject_result in result.results:
+        applied = applier.apply(subject_result, counts)
+        changed = changed or applied is not subject_result
+        results.append(applied)
+    return replace(
+        result,
+        results=tuple(results) if changed else result.results,
+        by_rule=counts,
+        notes=(*result.notes, *applier.notes(result)),
+    )
+
+
+class _Applier:
+    """One register applied on one date: each waiver's assessment, the index of scopes,
+    what each waiver covered, and the verdicts rewritten so far."""
+
+    def __init__(self, register: WaiverRegister, policy: WaiverPolicy, as_of: dt.date) -> None:
+        self.register = register
+        self.as_of = as_of
+        self.assessments = {w.id: assess(w, as_of, policy) for w in register.waivers}
+        self.index = WaiverIndex(register.waivers)
+        self.rules_of = {w.id: frozenset(r.upper() for r in w.rules) for w in register.waivers}
+        self.waived_count: dict[str, int] = dict.fromkeys(self.assessments, 0)
+        self.expired_count: dict[str, int] = dict.fromkeys(self.assessments, 0)
+        # (id of the original verdict, waiver id) -> the rewritten verdict: subjects with
+        # equal evidence share verdicts, and keep sharing them once waived
+        self.rewritten: dict[tuple[int, str], Verdict] = {}
+
+    def apply(
+        self, subject_result: SubjectResult, counts: dict[str, dict[Outcome, int]]
+    ) -> SubjectResult:
+        """The subject's result with its covered findings rewritten (the same object when
+        none is); `counts` (outcomes per rule) follows the rewrites."""
         subject, rule_ids, verdicts = subject_result
         if not any(v.outcome.is_finding for v in verdicts):
-            results.append(subject_result)
-            continue
-        candidates = index.candidates(subject)
+            return subject_result
+        candidates = self.index.candidates(subject)
         if not candidates:
-            results.append(subject_result)
-            continue
+            return subject_result
         new_verdicts: list[Verdict] | None = None
         for position, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
             if not verdict.outcome.is_finding:
                 continue
-            wanted = rule_id.upper()
-            covering = [w for w in candidates if wanted in rules_of[w.id]]
-            if not covering:
-                continue
-            in_force = [w for w in covering if assessments[w.id].status.covers]
-            expired = [w for w in covering if assessments[w.id].status is Status.EXPIRED]
-            if in_force:
-                # the one that runs longest (then the first in the file) takes the finding
-                waiver = max(in_force, key=lambda w: assessments[w.id].effective_expiry or as_of)
-                waived_count[waiver.id] += 1
-                key = (id(verdict), waiver.id)
-                new = rewritten.get(key)
-                if new is None:
-                    new = rewritten[key] = _waived(verdict, waiver, assessments[waiver.id])
-            elif expired:
-                waiver = max(expired, key=lambda w: assessments[w.id].effective_expiry or as_of)
-                expired_count[waiver.id] += 1
-                key = (id(verdict), waiver.id)
-                new = rewritten.get(key)
-                if new is None:
-                    new = rewritten[key] = _expired(verdict, waiver, assessments[waiver.id])
-            else:
+            new = self._rewrite(rule_id, verdict, candidates)
+            if new is None:
                 continue
             if new.outcome != verdict.outcome:
                 rule_counts = counts[rule_id]
@@ -96,32 +99,59 @@ def apply_waivers(result: AuditResult, register: WaiverRegister, as_of: dt.date)
                 new_verdicts = list(verdicts)
             new_verdicts[position] = new
         if new_verdicts is None:
-            results.append(subject_result)
+            return subject_result
+        return SubjectResult(subject, rule_ids, tuple(new_verdicts))
+
+    def _rewrite(
+        self, rule_id: str, verdict: Verdict, candidates: Sequence[Waiver]
+    ) -> Verdict | None:
+        """The finding waived by the in-force waiver that runs longest (then the first in
+        the file), or marked with the expired one that ran longest; None if none covers
+        its rule."""
+        wanted = rule_id.upper()
+        covering = [w for w in candidates if wanted in self.rules_of[w.id]]
+        if not covering:
+            return None
+        assessments = self.assessments
+        in_force = [w for w in covering if assessments[w.id].status.covers]
+        if in_force:
+            chosen, make, tally = in_force, _waived, self.waived_count
         else:
-            changed = True
-            results.append(SubjectResult(subject, rule_ids, tuple(new_verdicts)))
-    notes = list(result.notes)
-    in_force_total = sum(1 for a in assessments.values() if a.status.covers)
-    notes.append(
-        f"waivers from {register.file}: {in_force_total} of {len(register.waivers)} in force "
-        f"on {as_of.isoformat()}, covering {sum(waived_count.values())} finding(s)"
-    )
-    for waiver in register.waivers:
-        assessment = assessments[waiver.id]
-        unknown = [r for r in waiver.rules if r.upper() not in known_rules]
-        if unknown:
-            notes.append(
-                f"waiver {waiver.id}: no rule {', '.join(unknown)} in ruleset {result.ruleset.id}"
+            chosen = [w for w in covering if assessments[w.id].status is Status.EXPIRED]
+            if not chosen:
+                return None
+            make, tally = _expired, self.expired_count
+        waiver = max(chosen, key=lambda w: assessments[w.id].effective_expiry or self.as_of)
+        tally[waiver.id] += 1
+        key = (id(verdict), waiver.id)
+        new = self.rewritten.get(key)
+        if new is None:
+            new = self.rewritten[key] = make(verdict, waiver, assessments[waiver.id])
+        return new
+
+    def notes(self, result: AuditResult) -> list[str]:
+        """The register's note, then each waiver's: unknown rules, not in force, expiring."""
+        register, assessments = self.register, self.assessments
+        known_rules = {rule.id.upper() for rule in result.ruleset.rules}
+        in_force_total = sum(1 for a in assessments.values() if a.status.covers)
+        notes = [
+            f"waivers from {register.file}: {in_force_total} of {len(register.waivers)} in "
+            f"force on {self.as_of.isoformat()}, covering {sum(self.waived_count.values())} "
+            "finding(s)"
+        ]
+        for waiver in register.waivers:
+            unknown = [r for r in waiver.rules if r.upper() not in known_rules]
+            if unknown:
+                notes.append(
+                    f"waiver {waiver.id}: no rule {', '.join(unknown)} in ruleset "
+                    f"{result.ruleset.id}"
+                )
+            note = assessments[waiver.id].note(
+                self.waived_count[waiver.id], self.expired_count[waiver.id]
             )
-        note = assessment.note(waived_count[waiver.id], expired_count[waiver.id])
-        if note:
-            notes.append(f"waiver {waiver.id} {note}")
-    return replace(
-        result,
-        results=tuple(results) if changed else result.results,
-        by_rule=counts,
-        notes=tuple(notes),
-    )
+            if note:
+                notes.append(f"waiver {waiver.id} {note}")
+        return notes
 
 
 def _waived(verdict: Verdict, waiver: Waiver, assessment: Assessment) -> Verdict:

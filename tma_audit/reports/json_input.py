@@ -170,52 +170,64 @@ def parse_report(data: Any, file: str) -> AuditResult:
 
 def _ruleset(r: _Reader, top: dict[str, Any]) -> Ruleset:
     meta = r.obj(top.get("ruleset"), "ruleset")
-    rules = []
-    for index, item in enumerate(r.items(top.get("rules"), "rules")):
-        path = f"rules[{index}]"
-        body = r.obj(item, path)
-        rule_id = r.text(body, "id", path)
-        assert rule_id is not None
-        path = f"rules[{rule_id}]"
-        clauses = []
-        for c_index, clause in enumerate(r.items(body.get("clauses"), f"{path}.clauses")):
-            c_body = r.obj(clause, f"{path}.clauses[{c_index}]")
-            clauses.append(
-                Clause(
-                    ref=r.text(c_body, "ref", f"{path}.clauses[{c_index}]") or "",
-                    text=r.text(c_body, "text", f"{path}.clauses[{c_index}]") or "",
-                )
-            )
-        remediation = r.obj(body.get("remediation"), f"{path}.remediation")
-        effort = remediation.get("effort_hours", 0)
-        if not isinstance(effort, int | float) or isinstance(effort, bool):
-            raise r.fail(
-                f"expected a number, got {_kind(effort)}", f"{path}.remediation.effort_hours"
-            )
-        if not 0 <= effort <= MAX_EFFORT_HOURS:
-            raise r.fail(
-                f"expected 0 to {MAX_EFFORT_HOURS:g} hours, got {effort!r}",
-                f"{path}.remediation.effort_hours",
-            )
-        params = body.get("params") or {}
-        rules.append(
-            Rule(
-                id=rule_id,
-                title=r.text(body, "title", path) or "",
-                clauses=tuple(clauses),
-                applies_to=AppliesTo(subjects=()),
-                check=str(body.get("check", "")),
-                params=dict(r.obj(params, f"{path}.params")),
-                impact=r.enum(Impact, body.get("impact"), f"{path}.impact"),
-                remediation=Remediation(
-                    text=r.text(remediation, "text", f"{path}.remediation") or "",
-                    payer=r.enum(Payer, remediation.get("payer"), f"{path}.remediation.payer"),
-                    effort_hours=float(effort),
-                ),
-                waiver_text=r.text(body, "waiver", path) or "",
-                enabled=body.get("enabled", True) is not False,
+    rules = [_rule(r, index, item) for index, item in enumerate(r.items(top.get("rules"), "rules"))]
+    parameters = _parameters(r, meta)
+    return Ruleset(
+        id=r.text(meta, "id", "ruleset") or "",
+        version=r.text(meta, "version", "ruleset") or "",
+        title=r.text(meta, "title", "ruleset", required=False) or "",
+        rules=tuple(rules),
+        parameters=parameters,
+    )
+
+
+def _rule(r: _Reader, index: int, item: Any) -> Rule:
+    path = f"rules[{index}]"
+    body = r.obj(item, path)
+    rule_id = r.text(body, "id", path)
+    assert rule_id is not None
+    path = f"rules[{rule_id}]"
+    clauses = []
+    for c_index, clause in enumerate(r.items(body.get("clauses"), f"{path}.clauses")):
+        c_body = r.obj(clause, f"{path}.clauses[{c_index}]")
+        clauses.append(
+            Clause(
+                ref=r.text(c_body, "ref", f"{path}.clauses[{c_index}]") or "",
+                text=r.text(c_body, "text", f"{path}.clauses[{c_index}]") or "",
             )
         )
+    remediation = r.obj(body.get("remediation"), f"{path}.remediation")
+    effort = _effort(r, remediation, f"{path}.remediation.effort_hours")
+    params = body.get("params") or {}
+    return Rule(
+        id=rule_id,
+        title=r.text(body, "title", path) or "",
+        clauses=tuple(clauses),
+        applies_to=AppliesTo(subjects=()),
+        check=str(body.get("check", "")),
+        params=dict(r.obj(params, f"{path}.params")),
+        impact=r.enum(Impact, body.get("impact"), f"{path}.impact"),
+        remediation=Remediation(
+            text=r.text(remediation, "text", f"{path}.remediation") or "",
+            payer=r.enum(Payer, remediation.get("payer"), f"{path}.remediation.payer"),
+            effort_hours=effort,
+        ),
+        waiver_text=r.text(body, "waiver", path) or "",
+        enabled=body.get("enabled", True) is not False,
+    )
+
+
+def _effort(r: _Reader, remediation: dict[str, Any], path: str) -> float:
+    effort = remediation.get("effort_hours", 0)
+    if not isinstance(effort, int | float) or isinstance(effort, bool):
+        raise r.fail(f"expected a number, got {_kind(effort)}", path)
+    if not 0 <= effort <= MAX_EFFORT_HOURS:
+        raise r.fail(f"expected 0 to {MAX_EFFORT_HOURS:g} hours, got {effort!r}", path)
+    return float(effort)
+
+
+def _parameters(r: _Reader, meta: dict[str, Any]) -> dict[str, Any]:
+    """The ruleset's parameters; the whole-number ones this version knows are checked."""
     parameters = dict(r.obj(meta.get("parameters") or {}, "ruleset.parameters"))
     for name, value in parameters.items():
         spec = GLOBAL_PARAMS.get(name)
@@ -228,13 +240,7 @@ def _ruleset(r: _Reader, top: dict[str, Any]) -> Ruleset:
                 f"expected a whole number from {low:g} to {high:g}, got {_shown(value)}",
                 f"ruleset.parameters.{name}",
             )
-    return Ruleset(
-        id=r.text(meta, "id", "ruleset") or "",
-        version=r.text(meta, "version", "ruleset") or "",
-        title=r.text(meta, "title", "ruleset", required=False) or "",
-        rules=tuple(rules),
-        parameters=parameters,
-    )
+    return parameters
 
 
 def _data(r: _Reader, data: dict[str, Any]) -> DataInfo:

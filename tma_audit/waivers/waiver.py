@@ -70,6 +70,22 @@ class Waiver:
         return self.lines.get(name, self.line)
 
 
+#: The fields without which a register entry is malformed: what it waives, and where.
+IDENTITY_FIELDS = ("id", "rules", "scope")
+#: Every field a complete, signed waiver has besides those, in the file format's order.
+COMPLETION_FIELDS = (
+    "justification",
+    "compensating_controls",
+    "requested_by",
+    "approved_by",
+    "approval_date",
+    "expires",
+    "reference",
+)
+#: Every key of a register entry, in the file format's order (the record's fields).
+WAIVER_KEYS = IDENTITY_FIELDS + COMPLETION_FIELDS
+
+
 @dataclass(frozen=True, slots=True)
 class WaiverRegister:
     file: str

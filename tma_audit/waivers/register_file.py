@@ -15,22 +15,10 @@ import re
 from pathlib import Path
 
 from tma_audit.errors import WaiverError
-from tma_audit.waivers.records import Scope, Waiver, WaiverRegister
+from tma_audit.waivers.waiver import IDENTITY_FIELDS, WAIVER_KEYS, Scope, Waiver, WaiverRegister
 from tma_audit.yamlio import Node, parse_yaml, read_yaml_file
 
 TOP_KEYS = ("schema", "client", "waivers")
-WAIVER_KEYS = (
-    "id",
-    "rules",
-    "scope",
-    "justification",
-    "compensating_controls",
-    "requested_by",
-    "approved_by",
-    "approval_date",
-    "expires",
-    "reference",
-)
 SCOPE_KEYS = ("client", "site", "hostnames", "globs", "items")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -176,7 +164,7 @@ def _waiver(reader: _Reader, node: Node, field: str) -> Waiver:
     body = reader.mapping(node, field, WAIVER_KEYS)
     key_lines = node.key_lines or {}
     lines: dict[str, int] = dict(key_lines)
-    for key in ("id", "rules", "scope"):
+    for key in IDENTITY_FIELDS:
         if key not in body or body[key].is_null:
             raise reader.fail(
                 f"required field {key!r} is missing: a waiver needs an id, its rules and its scope",

@@ -9,8 +9,8 @@ import pytest
 
 from tests.waivers.conftest import MIDSIZE_WAIVERS, register
 from tma_audit.errors import ExitCode, WaiverError
-from tma_audit.waivers.loader import load_register
-from tma_audit.waivers.records import Scope
+from tma_audit.waivers.register_file import load_register
+from tma_audit.waivers.waiver import Scope
 
 COMPLETE = """\
 # a comment
@@ -166,3 +166,33 @@ def test_unreadable_files(tmp_path: Path) -> None:
     binary.write_bytes(b"waivers: []\n\xff\xfe")
     with pytest.raises(WaiverError, match="not valid UTF-8"):
         load_register(binary)
+
+
+def test_waiver_fields_are_listed_once_and_match_the_record() -> None:
+    """The file's keys, what the loader requires and what lint wants completed all come
+    from one list in `waiver.py`, which is the Waiver record's own field order."""
+    import dataclasses
+
+    from tma_audit.waivers.expiry import SIGNATURE_FIELDS
+    from tma_audit.waivers.waiver import (
+        COMPLETION_FIELDS,
+        IDENTITY_FIELDS,
+        WAIVER_KEYS,
+        Waiver,
+    )
+
+    record = [f.name for f in dataclasses.fields(Waiver) if f.name not in ("line", "lines")]
+    assert list(WAIVER_KEYS) == record
+    assert WAIVER_KEYS == IDENTITY_FIELDS + COMPLETION_FIELDS
+    assert set(SIGNATURE_FIELDS) <= set(COMPLETION_FIELDS)
+    # a key outside the list is refused, and the message lists every key in order
+    with pytest.raises(WaiverError) as caught:
+        register("waivers:\n  - {id: W-1, rules: [MS-1], scope: {client: true}, signed: x}\n")
+    assert f"expected one of: {', '.join(WAIVER_KEYS)}" in str(caught.value)
+    # and lint names every missing completion field, in that order
+    from tma_audit.rules import load_default_ruleset
+    from tma_audit.waivers.lint import lint_register
+
+    bare = register("waivers:\n  - {id: W-1, rules: [MS-1], scope: {client: true}}\n")
+    (issue,) = lint_register(bare, load_default_ruleset(), dt.date(2026, 11, 26))
+    assert issue.message.startswith(f"missing {', '.join(COMPLETION_FIELDS)}")
