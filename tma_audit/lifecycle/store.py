@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from tma_audit.lifecycle.catalogue import Product, ReleaseFacts
-from tma_audit.lifecycle.osnames import Recogniser
 from tma_audit.lifecycle.products import find_alias, fold
 from tma_audit.lifecycle.records import (
     OsRecognition,
@@ -18,6 +17,7 @@ from tma_audit.lifecycle.records import (
     UpdateInfo,
 )
 from tma_audit.lifecycle.updates import UpdateHistory
+from tma_audit.lifecycle.windows import Recogniser
 
 _WINDOWS_PRODUCT = re.compile(r"\bwin(?:dows)?\b|\bhyper ?-?v server\b")
 
