@@ -8,8 +8,9 @@ Two sources feed a refresh (see docs/data.md):
   ``win-buildnumbers.json`` (``metadata.lastCollected`` and one row per update).
 
 Every check here raises SourceError with a message that says what was wrong; nothing is
-used until the whole document passed. The records produced have the shape
-scripts/build_lifecycle_snapshot.py writes, so the snapshot loader reads them unchanged.
+used until the whole document passed. The records produced have the shape the snapshot
+builder (:mod:`tma_audit.lifecycle.builder`) writes, so the snapshot loader reads them
+unchanged; the builder reads its update history with :func:`parse_update_history` too.
 """
 
 from __future__ import annotations
@@ -304,6 +305,10 @@ class UpdateHistoryDoc:
     provider: str | None
     licence: str | None
     source_urls: tuple[str, ...]
+    #: Builds the history gives two generations ("server build 20348 is both 2022 and
+    #: 21H2"); the first is kept. A refresh takes the history anyway, the snapshot builder
+    #: refuses it.
+    conflicts: tuple[str, ...] = ()
 
 
 def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> UpdateHistoryDoc:
@@ -326,6 +331,7 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         )
     lines: dict[tuple[str, int], dict[int, tuple[str, str]]] = defaultdict(dict)
     builds: dict[str, dict[str, str]] = {"client": {}, "server": {}}
+    conflicts: list[str] = []
     for index, raw in enumerate(rows):
         where = f"data[{index}]"
         row = _obj(raw, where)
@@ -342,7 +348,9 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
             generation = version.strip().upper()
             if os_type == "server" and not re.fullmatch(r"\d\dH\d", generation):
                 generation = str(row.get("major_version", generation))
-            builds[os_type].setdefault(str(build), generation)
+            previous = builds[os_type].setdefault(str(build), generation)
+            if previous != generation:
+                conflicts.append(f"{os_type} build {build} is both {previous} and {generation}")
         kind = _str(row.get("release_type"), f"{where}.release_type")
         if kind not in KEPT_UPDATE_TYPES:
             continue
@@ -384,4 +392,5 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         provider=_opt_str(meta.get("provider"), "metadata.provider"),
         licence=_opt_str(meta.get("licence", meta.get("license")), "metadata.licence"),
         source_urls=tuple(u for u in urls if isinstance(u, str)) if isinstance(urls, list) else (),
+        conflicts=tuple(conflicts),
     )
