@@ -40,6 +40,7 @@ _HTML_TAG = re.compile(r"<[^>]+>")
 _LTS_SUFFIX = re.compile(r" \([^()]*\)$")
 _BUILD = re.compile(r"(\d+)\.(\d+)")
 _KB = re.compile(r"KB\d+")
+_FEATURE_RELEASE = re.compile(r"\d\dH\d")
 
 
 class SourceError(Exception):
@@ -343,27 +344,15 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         if not match:
             raise SourceError(f"{where}.build: expected BUILD.REVISION, got {build_text!r}")
         build, revision = int(match.group(1)), int(match.group(2))
-        version = row.get("windows_version")
-        if isinstance(version, str) and version.strip():
-            generation = version.strip().upper()
-            if os_type == "server" and not re.fullmatch(r"\d\dH\d", generation):
-                generation = str(row.get("major_version", generation))
+        generation = _row_generation(row, os_type)
+        if generation is not None:
             previous = builds[os_type].setdefault(str(build), generation)
             if previous != generation:
                 conflicts.append(f"{os_type} build {build} is both {previous} and {generation}")
         kind = _str(row.get("release_type"), f"{where}.release_type")
         if kind not in KEPT_UPDATE_TYPES:
             continue
-        kb = _str(row.get("kb_article"), f"{where}.kb_article")
-        if not _KB.fullmatch(kb):
-            raise SourceError(f"{where}.kb_article: expected KBnnnnnnn, got {kb!r}")
-        released = _opt_date(row.get("release_date"), f"{where}.release_date")
-        if released is None:
-            raise SourceError(f"{where}.release_date: missing")
-        if dt.date.fromisoformat(released) > collected:
-            raise SourceError(
-                f"{where}: released {released}, after the history was collected ({collected})"
-            )
+        kb, released = _row_update(row, where, collected)
         existing = lines[(os_type, build)].get(revision)
         if existing is not None and existing != (kb, released):
             raise SourceError(f"{where}: {os_type} {build}.{revision} is listed twice")
@@ -394,3 +383,29 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         source_urls=tuple(u for u in urls if isinstance(u, str)) if isinstance(urls, list) else (),
         conflicts=tuple(conflicts),
     )
+
+
+def _row_generation(row: Mapping[str, Any], os_type: str) -> str | None:
+    """The feature release ("22H2") or server generation ("2022", "23H2") a row names."""
+    version = row.get("windows_version")
+    if not (isinstance(version, str) and version.strip()):
+        return None
+    generation = version.strip().upper()
+    if os_type == "server" and not _FEATURE_RELEASE.fullmatch(generation):
+        generation = str(row.get("major_version", generation))
+    return generation
+
+
+def _row_update(row: Mapping[str, Any], where: str, collected: dt.date) -> tuple[str, str]:
+    """A kept row's KB and release date, checked."""
+    kb = _str(row.get("kb_article"), f"{where}.kb_article")
+    if not _KB.fullmatch(kb):
+        raise SourceError(f"{where}.kb_article: expected KBnnnnnnn, got {kb!r}")
+    released = _opt_date(row.get("release_date"), f"{where}.release_date")
+    if released is None:
+        raise SourceError(f"{where}.release_date: missing")
+    if dt.date.fromisoformat(released) > collected:
+        raise SourceError(
+            f"{where}: released {released}, after the history was collected ({collected})"
+        )
+    return kb, released
