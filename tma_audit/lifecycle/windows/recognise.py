@@ -298,11 +298,13 @@ class Recogniser:
             return _result(
                 OsFamily.WINDOWS_CLIENT, None, None, edition.name, clues.evaluation, notes
             )
-        if build_feature is not None:
-            if feature and feature != build_feature:
-                notes.append(f"version {feature} does not match build {build} ({build_feature})")
-            feature = build_feature
-        release = self._client_release(generation, feature, build, edition, notes, lts=lts, iot=iot)
+        feature = _build_feature_wins(feature, build_feature, build, notes)
+        if generation in ("10", "11"):
+            release = self._feature_release(
+                generation, feature, build, edition, notes, lts=lts, iot=iot
+            )
+        else:
+            release = self._fixed_release(generation, build, notes)
         return _result(
             OsFamily.WINDOWS_CLIENT, generation, release, edition.name, clues.evaluation, notes
         )
@@ -323,28 +325,16 @@ class Recogniser:
             notes.append(f"build {build} is not in the snapshot")
         return by_build, None
 
-    def _client_release(
-        self,
-        generation: str,
-        feature: str | None,
-        build: int | None,
-        edition: Edition,
-        notes: list[str],
-        *,
-        lts: bool,
-        iot: bool,
+    def _fixed_release(
+        self, generation: str, build: int | None, notes: list[str]
     ) -> ProductRelease | None:
-        """The release of a client generation: a fixed-lifecycle one, or 10/11's."""
-        if generation in CLIENT_CYCLES:
-            release = self._release("windows", CLIENT_CYCLES[generation])
-            _service_pack_note(generation, build, release, notes)
-            return release
-        if generation in ("10", "11"):
-            return self._feature_release(
-                generation, feature, build, edition, notes, lts=lts, iot=iot
-            )
-        notes.append(f"no lifecycle data for Windows {generation}")
-        return None
+        """The release of a client generation before Windows 10 (one lifecycle each)."""
+        if generation not in CLIENT_CYCLES:
+            notes.append(f"no lifecycle data for Windows {generation}")
+            return None
+        release = self._release("windows", CLIENT_CYCLES[generation])
+        _service_pack_note(generation, build, release, notes)
+        return release
 
     def _feature_release(
         self,
@@ -480,6 +470,17 @@ def _name_feature(clues: WindowsClues, named_gen: str | None) -> str | None:
         old = _OLD_FEATURE.search(clues.text)
         return old.group(1) if old else None
     return None
+
+
+def _build_feature_wins(
+    feature: str | None, build_feature: str | None, build: int | None, notes: list[str]
+) -> str | None:
+    """The feature release the build is (a note when the name or version says another)."""
+    if build_feature is None:
+        return feature
+    if feature and feature != build_feature:
+        notes.append(f"version {feature} does not match build {build} ({build_feature})")
+    return build_feature
 
 
 def _not_recognisable(what: str, clues: WindowsClues, build: int | None) -> str:
