@@ -31,8 +31,11 @@ from tma_audit.lifecycle.shape import Shape
 DEFAULT_ENDOFLIFE_URL = "https://endoflife.date/api/v1"
 #: The endoflife.date API major version this code understands (schema_version "1.x.y").
 API_SCHEMA_MAJOR = "1"
-#: Update kinds that count as cumulative updates (as in the snapshot builder): previews are
-#: optional, and hotpatch revisions would make "the latest update" go backwards.
+#: Update kinds that count as cumulative updates (the snapshot builder keeps the same).
+#: Previews are optional non-security updates; Hotpatch revisions are numbered below the
+#: same month's cumulative update (26100.9106 hotpatch vs 26100.9168 CU on 2026-08-11), so
+#: mixing them in would make "the latest update" go backwards for every device that is not
+#: enrolled in hotpatching.
 KEPT_UPDATE_TYPES = frozenset({"Standard", "Out-of-band"})
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
