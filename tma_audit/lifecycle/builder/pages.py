@@ -174,14 +174,7 @@ def build_product(path: Path) -> tuple[str, dict[str, Any]]:
         where = f"{path.name} {cycle}"
         template = raw.get("releaseLabel") or front.get("releaseLabel")
         eol_label = render_template(str(template), raw) if template else cycle
-        if "link" in raw:
-            link = text_or_none(raw["link"])
-            if link and "__" in link:
-                link = render_template(link, raw)
-        elif front.get("changelogTemplate"):
-            link = render_template(str(front["changelogTemplate"]), raw)
-        else:
-            link = None
+        link = _release_link(raw, front)
         lts = raw.get("lts", False)
         record: dict[str, Any] = {
             "cycle": cycle,
@@ -210,3 +203,16 @@ def build_product(path: Path) -> tuple[str, dict[str, Any]]:
     if front.get("releasePolicyLink"):
         product["policy"] = str(front["releasePolicyLink"])
     return slug, product
+
+
+def _release_link(raw: dict[str, Any], front: dict[str, Any]) -> str | None:
+    """A release's own link (a template when it has placeholders), else the product's
+    changelog template rendered for it."""
+    if "link" in raw:
+        link = text_or_none(raw["link"])
+        if link and "__" in link:
+            link = render_template(link, raw)
+        return link
+    if front.get("changelogTemplate"):
+        return render_template(str(front["changelogTemplate"]), raw)
+    return None
