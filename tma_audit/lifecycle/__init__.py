@@ -6,7 +6,6 @@ Pure: no clock, no printing, no network. See docs/lifecycle-interface.md.
 from __future__ import annotations
 
 from tma_audit.lifecycle.cache import DataInUse, load_best, load_pinned
-from tma_audit.lifecycle.osnames import windows_generation_at_least
 from tma_audit.lifecycle.records import (
     OsFamily,
     OsRecognition,
@@ -18,6 +17,7 @@ from tma_audit.lifecycle.records import (
 from tma_audit.lifecycle.snapshot import SnapshotError, load_shipped, load_snapshot
 from tma_audit.lifecycle.staleness import StaleDataError, StalenessPolicy
 from tma_audit.lifecycle.store import Lifecycle
+from tma_audit.lifecycle.windows import windows_generation_at_least
 
 __all__ = [
     "DataInUse",

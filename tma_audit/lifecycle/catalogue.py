@@ -43,6 +43,13 @@ _CYCLE_NUMERIC = re.compile(r"\d+(?:\.\d+)*")
 _SP = re.compile(r"\b(\d{1,15})\s*[-.]?\s*(?:sp|service pack)\s*(\d{1,15})\b")
 _YEAR = re.compile(r"\b(199\d|20\d\d)\b")
 _BUILD = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,3})\.(\d{1,15})(?:\.(\d{1,15}))?(?!\d)")
+_SUBSCRIPTION = re.compile(r"\bsubscription\b|\bse\b")
+_SP_WORD = re.compile(r"\bsp\s*(\d{1,15})\b")
+_SP_LABEL = re.compile(r"\bsp(\d+)")
+_R2 = re.compile(r"\br2\b")
+_MAC = re.compile(r"\bmac\b")
+_WORD = re.compile(r"[a-z]+")
+_NOT_SIMPLE = re.compile(r"[^a-z0-9.]+")
 #: Products whose releases are named by year and service pack and identified by build.
 MS_YEAR_PRODUCTS = frozenset({"mssqlserver", "msexchange", "sharepoint", "office"})
 
@@ -60,11 +67,11 @@ def numeric_tuple(text: str) -> tuple[int, ...]:
 def _ms_key(release: ProductRelease, facts: ReleaseFacts) -> _MsKey:
     label = facts.eol_label.lower()
     year = _YEAR.search(label)
-    sp = re.search(r"\bsp(\d+)", label)
+    sp = _SP_LABEL.search(label)
     latest = _BUILD.search(facts.latest or "")
     return _MsKey(
         year=int(year.group(1)) if year else None,
-        r2=bool(re.search(r"\br2\b", label)),
+        r2=bool(_R2.search(label)),
         sp=int(sp.group(1)) if sp else 0,
         ltsc="ltsc" in label,
         mac="for mac" in label,
@@ -167,7 +174,7 @@ class Product:
             found = self._match_number(numeric_tuple(match.group(1)))
             if found is not None:
                 return found
-        words = re.findall(r"[a-z]+", lowered)
+        words = _WORD.findall(lowered)
         for index, word in enumerate(words):
             pair = " ".join(words[index : index + 2])
             found = self._by_codename.get(pair) or self._by_codename.get(word)
@@ -190,29 +197,20 @@ class Product:
         return None
 
     def _match_ms(self, text: str) -> ProductRelease | None:
+        """A Microsoft server product by year, R2, LTSC, Mac, service pack and build."""
         lowered = text.lower()
         keys = self._ms_keys
-        pool = list(self.releases)
-        subscription = [r for r in pool if keys[r.cycle].subscription]
-        if subscription and re.search(r"\bsubscription\b|\bse\b", lowered):
+        subscription = [r for r in self.releases if keys[r.cycle].subscription]
+        if subscription and _SUBSCRIPTION.search(lowered):
             return subscription[0]
-        build_match = _BUILD.search(lowered)
-        build = (
-            tuple(int(p) for p in build_match.groups() if p is not None) if build_match else None
-        )
+        build = _build_number(lowered)
         year_match = _YEAR.search(_BUILD.sub(" ", lowered))
         if year_match is None and build is None:
             return None
+        pool = list(self.releases)
         if year_match is not None:
-            year = int(year_match.group(1))
-            pool = [r for r in pool if keys[r.cycle].year == year]
-            r2 = bool(re.search(r"\br2\b", lowered))
-            pool = [r for r in pool if keys[r.cycle].r2 == r2]
-            # "Office 2021 LTSC" has the dates of Office 2021; "for Mac" releases differ.
-            ltsc = [r for r in pool if keys[r.cycle].ltsc == ("ltsc" in lowered)]
-            pool = ltsc or [r for r in pool if not keys[r.cycle].ltsc]
-            pool = [r for r in pool if keys[r.cycle].mac == bool(re.search(r"\bmac\b", lowered))]
-        sp_match = re.search(r"\bsp\s*(\d{1,15})\b", lowered)
+            pool = self._ms_of_year(pool, int(year_match.group(1)), lowered)
+        sp_match = _SP_WORD.search(lowered)
         if sp_match is not None:
             pool = [r for r in pool if keys[r.cycle].sp == int(sp_match.group(1))]
         if build is not None:
@@ -220,19 +218,51 @@ class Product:
             # Office 2016/2019/2021 all report 16.0.x: when the name's year already chose
             # the release and the build says nothing more, the year decides.
             if by_build or year_match is None:
-                ranked = sorted(by_build, key=lambda r: keys[r.cycle].latest or ())
-                for release in ranked:
-                    if (keys[release.cycle].latest or ()) >= build:
-                        return release
-                return ranked[-1] if ranked else None
+                return self._ms_first_at_least(by_build, build)
+        return self._ms_newest_service_pack(pool, lowered)
+
+    def _ms_newest_service_pack(
+        self, pool: list[ProductRelease], lowered: str
+    ) -> ProductRelease | None:
+        """A year without its service pack: the newest service pack of that year (not the
+        Azure Connect Program's unless the name says so)."""
+        keys = self._ms_keys
         if "azure connect" not in lowered:
-            without_acp = [r for r in pool if not keys[r.cycle].acp]
-            pool = without_acp or pool
+            pool = [r for r in pool if not keys[r.cycle].acp] or pool
         if not pool:
             return None
-        # A year without its service pack: the newest service pack of that year.
         return max(pool, key=lambda r: keys[r.cycle].sp)
+
+    def _ms_of_year(
+        self, pool: list[ProductRelease], year: int, lowered: str
+    ) -> list[ProductRelease]:
+        """The releases of the name's year, R2 or not; "LTSC" and "for Mac" when it says."""
+        keys = self._ms_keys
+        r2 = bool(_R2.search(lowered))
+        pool = [r for r in pool if keys[r.cycle].year == year and keys[r.cycle].r2 == r2]
+        # "Office 2021 LTSC" has the dates of Office 2021; "for Mac" releases differ.
+        ltsc = [r for r in pool if keys[r.cycle].ltsc == ("ltsc" in lowered)]
+        pool = ltsc or [r for r in pool if not keys[r.cycle].ltsc]
+        mac = bool(_MAC.search(lowered))
+        return [r for r in pool if keys[r.cycle].mac == mac]
+
+    def _ms_first_at_least(
+        self, releases: list[ProductRelease], build: tuple[int, ...]
+    ) -> ProductRelease | None:
+        """The oldest release whose latest build is ``build`` or newer, else the newest."""
+        keys = self._ms_keys
+        ranked = sorted(releases, key=lambda r: keys[r.cycle].latest or ())
+        for release in ranked:
+            if (keys[release.cycle].latest or ()) >= build:
+                return release
+        return ranked[-1] if ranked else None
+
+
+def _build_number(lowered: str) -> tuple[int, ...] | None:
+    """A dotted build ("15.0.4160.1") in a text: its numbers."""
+    match = _BUILD.search(lowered)
+    return tuple(int(p) for p in match.groups() if p is not None) if match else None
 
 
 def _simplify(text: str) -> str:
-    return re.sub(r"[^a-z0-9.]+", " ", text.lower()).strip()
+    return _NOT_SIMPLE.sub(" ", text.lower()).strip()

@@ -136,15 +136,19 @@ ALIASES: tuple[Alias, ...] = (
 
 _UNKNOWN_NAMES = frozenset({"", "unknown", "n a", "na", "none", "null", "other", "not available"})
 
+_DOTNET = re.compile(r"(?<![a-z0-9])\.net\b|(?<=asp)\.net\b")
+_NOT_NAME = re.compile(r"[^a-z0-9.+_-]+")
+_LOOSE_MARKS = re.compile(r"(?<![a-z0-9])[.\-_]+|[.\-_]+(?![a-z0-9])")
+
 
 def fold(text: str) -> str:
     """Lower-case, accents and marks removed, "?" damage and punctuation turned to spaces."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower().replace("(r)", " ").replace("(tm)", " ").replace("&", " and ")
-    text = re.sub(r"(?<![a-z0-9])\.net\b|(?<=asp)\.net\b", " dotnet", text)
-    text = re.sub(r"[^a-z0-9.+_-]+", " ", text)
-    text = re.sub(r"(?<![a-z0-9])[.\-_]+|[.\-_]+(?![a-z0-9])", " ", text)
+    text = _DOTNET.sub(" dotnet", text)
+    text = _NOT_NAME.sub(" ", text)
+    text = _LOOSE_MARKS.sub(" ", text)
     return " ".join(text.split())
 
 

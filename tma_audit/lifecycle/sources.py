@@ -8,8 +8,9 @@ Two sources feed a refresh (see docs/data.md):
   ``win-buildnumbers.json`` (``metadata.lastCollected`` and one row per update).
 
 Every check here raises SourceError with a message that says what was wrong; nothing is
-used until the whole document passed. The records produced have the shape
-scripts/build_lifecycle_snapshot.py writes, so the snapshot loader reads them unchanged.
+used until the whole document passed. The records produced have the shape the snapshot
+builder (:mod:`tma_audit.lifecycle.builder`) writes, so the snapshot loader reads them
+unchanged; the builder reads its update history with :func:`parse_update_history` too.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from tma_audit.lifecycle.shape import Shape
 DEFAULT_ENDOFLIFE_URL = "https://endoflife.date/api/v1"
 #: The endoflife.date API major version this code understands (schema_version "1.x.y").
 API_SCHEMA_MAJOR = "1"
-#: Update kinds that count as cumulative updates (as in the snapshot builder): previews are
-#: optional, and hotpatch revisions would make "the latest update" go backwards.
+#: Update kinds that count as cumulative updates (the snapshot builder keeps the same).
+#: Previews are optional non-security updates; Hotpatch revisions are numbered below the
+#: same month's cumulative update (26100.9106 hotpatch vs 26100.9168 CU on 2026-08-11), so
+#: mixing them in would make "the latest update" go backwards for every device that is not
+#: enrolled in hotpatching.
 KEPT_UPDATE_TYPES = frozenset({"Standard", "Out-of-band"})
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -39,6 +43,7 @@ _HTML_TAG = re.compile(r"<[^>]+>")
 _LTS_SUFFIX = re.compile(r" \([^()]*\)$")
 _BUILD = re.compile(r"(\d+)\.(\d+)")
 _KB = re.compile(r"KB\d+")
+_FEATURE_RELEASE = re.compile(r"\d\dH\d")
 
 
 class SourceError(Exception):
@@ -304,6 +309,10 @@ class UpdateHistoryDoc:
     provider: str | None
     licence: str | None
     source_urls: tuple[str, ...]
+    #: Builds the history gives two generations ("server build 20348 is both 2022 and
+    #: 21H2"); the first is kept. A refresh takes the history anyway, the snapshot builder
+    #: refuses it.
+    conflicts: tuple[str, ...] = ()
 
 
 def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> UpdateHistoryDoc:
@@ -326,6 +335,7 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         )
     lines: dict[tuple[str, int], dict[int, tuple[str, str]]] = defaultdict(dict)
     builds: dict[str, dict[str, str]] = {"client": {}, "server": {}}
+    conflicts: list[str] = []
     for index, raw in enumerate(rows):
         where = f"data[{index}]"
         row = _obj(raw, where)
@@ -337,25 +347,15 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         if not match:
             raise SourceError(f"{where}.build: expected BUILD.REVISION, got {build_text!r}")
         build, revision = int(match.group(1)), int(match.group(2))
-        version = row.get("windows_version")
-        if isinstance(version, str) and version.strip():
-            generation = version.strip().upper()
-            if os_type == "server" and not re.fullmatch(r"\d\dH\d", generation):
-                generation = str(row.get("major_version", generation))
-            builds[os_type].setdefault(str(build), generation)
+        generation = _row_generation(row, os_type)
+        if generation is not None:
+            previous = builds[os_type].setdefault(str(build), generation)
+            if previous != generation:
+                conflicts.append(f"{os_type} build {build} is both {previous} and {generation}")
         kind = _str(row.get("release_type"), f"{where}.release_type")
         if kind not in KEPT_UPDATE_TYPES:
             continue
-        kb = _str(row.get("kb_article"), f"{where}.kb_article")
-        if not _KB.fullmatch(kb):
-            raise SourceError(f"{where}.kb_article: expected KBnnnnnnn, got {kb!r}")
-        released = _opt_date(row.get("release_date"), f"{where}.release_date")
-        if released is None:
-            raise SourceError(f"{where}.release_date: missing")
-        if dt.date.fromisoformat(released) > collected:
-            raise SourceError(
-                f"{where}: released {released}, after the history was collected ({collected})"
-            )
+        kb, released = _row_update(row, where, collected)
         existing = lines[(os_type, build)].get(revision)
         if existing is not None and existing != (kb, released):
             raise SourceError(f"{where}: {os_type} {build}.{revision} is listed twice")
@@ -384,4 +384,31 @@ def parse_update_history(data: Any, expected_lines: Mapping[str, Any]) -> Update
         provider=_opt_str(meta.get("provider"), "metadata.provider"),
         licence=_opt_str(meta.get("licence", meta.get("license")), "metadata.licence"),
         source_urls=tuple(u for u in urls if isinstance(u, str)) if isinstance(urls, list) else (),
+        conflicts=tuple(conflicts),
     )
+
+
+def _row_generation(row: Mapping[str, Any], os_type: str) -> str | None:
+    """The feature release ("22H2") or server generation ("2022", "23H2") a row names."""
+    version = row.get("windows_version")
+    if not (isinstance(version, str) and version.strip()):
+        return None
+    generation = version.strip().upper()
+    if os_type == "server" and not _FEATURE_RELEASE.fullmatch(generation):
+        generation = str(row.get("major_version", generation))
+    return generation
+
+
+def _row_update(row: Mapping[str, Any], where: str, collected: dt.date) -> tuple[str, str]:
+    """A kept row's KB and release date, checked."""
+    kb = _str(row.get("kb_article"), f"{where}.kb_article")
+    if not _KB.fullmatch(kb):
+        raise SourceError(f"{where}.kb_article: expected KBnnnnnnn, got {kb!r}")
+    released = _opt_date(row.get("release_date"), f"{where}.release_date")
+    if released is None:
+        raise SourceError(f"{where}.release_date: missing")
+    if dt.date.fromisoformat(released) > collected:
+        raise SourceError(
+            f"{where}: released {released}, after the history was collected ({collected})"
+        )
+    return kb, released

@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from tma_audit.lifecycle.catalogue import Product, ReleaseFacts
-from tma_audit.lifecycle.osnames import Recogniser
 from tma_audit.lifecycle.products import find_alias, fold
 from tma_audit.lifecycle.records import (
     OsRecognition,
@@ -18,8 +17,11 @@ from tma_audit.lifecycle.records import (
     UpdateInfo,
 )
 from tma_audit.lifecycle.updates import UpdateHistory
+from tma_audit.lifecycle.windows import Recogniser
 
 _WINDOWS_PRODUCT = re.compile(r"\bwin(?:dows)?\b|\bhyper ?-?v server\b")
+_EMBEDDED_PRODUCT = re.compile(r"\bembedded\b|\bposready\b")
+_SERVER_PRODUCT = re.compile(r"\bserver\b|\bhyper ?-?v\b")
 
 
 class Lifecycle:
@@ -95,10 +97,10 @@ class Lifecycle:
             return None
         found = find_alias(text)
         if found is None and _WINDOWS_PRODUCT.search(text):
-            if re.search(r"\bembedded\b|\bposready\b", text):
+            if _EMBEDDED_PRODUCT.search(text):
                 catalogue = self._products.get("windows-embedded")
                 return catalogue.match([version, text]) if catalogue else None
-            server = bool(re.search(r"\bserver\b|\bhyper ?-?v\b", text))
+            server = bool(_SERVER_PRODUCT.search(text))
             recognition = self._recogniser.recognise(product, version, None, None, server)
             return recognition.release
         if found is not None:

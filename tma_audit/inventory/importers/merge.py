@@ -30,7 +30,7 @@ from typing import Any
 from tma_audit.inventory.columns import locations
 from tma_audit.inventory.importers.base import DERIVED, Batch
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.lifecycle.osnames import parse_version
+from tma_audit.lifecycle.windows import parse_version
 from tma_audit.model import AssetKind, Location
 
 _OS = ("os.name", "os.version", "os.build", "os.edition")
