@@ -285,6 +285,20 @@ def test_html_is_self_contained(audits: dict[str, AuditResult], inventory: str) 
     assert "Outcomes per rule" in text and "Remediation plan" in text and "Score" in text
 
 
+def test_html_style_and_script_are_the_package_data_files(audits: dict[str, AuditResult]) -> None:
+    """The page inlines reports/assets/report.css and report.js (installed as package data),
+    byte for byte after the newline that opens the tag: edit the file, the page follows."""
+    from importlib import resources
+
+    assets = resources.files("tma_audit.reports").joinpath("assets")
+    css = assets.joinpath("report.css").read_bytes().decode("utf-8")
+    js = assets.joinpath("report.js").read_bytes().decode("utf-8")
+    page = parse_page(get_renderer(Format.HTML)(audits["small-office"], OPTIONS))
+    assert page.styles == ["\n" + css]
+    assert page.scripts == ["\n" + js]
+    assert "aria-sort" in css and "findings-table" in js
+
+
 EVIL = """\
 client:
   name: "Evil <script>alert('client')</script> & Co |@admin #1 *bold*"
