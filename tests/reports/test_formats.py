@@ -494,3 +494,29 @@ def test_json_report_with_no_results(midsize: AuditResult) -> None:
     report = json.loads(get_renderer(Format.JSON)(empty, OPTIONS))
     assert report["results"] == []
     assert report["format"] == "tma-audit-report"
+
+
+def test_format_table_describes_every_format() -> None:
+    """One FormatSpec row per format: its renderers resolve, its file name is
+    tma-audit.<extension> (unique, named in --output-dir's help), and only the table is
+    made for a terminal (coloured there, not sanitised)."""
+    import importlib
+
+    from tma_audit.cli.outputs import OUTPUT_DIR_HELP
+    from tma_audit.reports import FORMATS, PLAN_FORMATS, FormatSpec
+
+    assert list(FORMATS) == list(Format)
+    assert list(PLAN_FORMATS) == list(PlanFormat)
+    specs: list[FormatSpec] = [*FORMATS.values(), *PLAN_FORMATS.values()]
+    for spec in specs:
+        module = importlib.import_module(spec.module)
+        assert callable(getattr(module, spec.renderer))
+        assert spec.chunks is None or callable(getattr(module, spec.chunks))
+        assert spec.file_name == f"tma-audit.{spec.extension}"
+        assert "/" in spec.media_type
+    assert {fmt: spec.file_name for fmt, spec in FORMATS.items()} == FILE_NAMES
+    assert len(set(FILE_NAMES.values())) == len(FORMATS)
+    assert all(spec.extension in OUTPUT_DIR_HELP for spec in FORMATS.values())
+    assert [f for f, spec in FORMATS.items() if spec.for_terminal] == [Format.TABLE]
+    assert [f for f, spec in PLAN_FORMATS.items() if spec.for_terminal] == [PlanFormat.TABLE]
+    assert [f for f, spec in FORMATS.items() if spec.chunks] == [Format.JSON]
