@@ -78,7 +78,7 @@ class FormatSpec:
         return f"tma-audit.{self.extension}"
 
 
-#: The audit report formats: the one table every command and renderer lookup reads.
+#: The audit report formats, one row each: the renderer lookups below and cli/outputs read it.
 FORMATS: dict[Format, FormatSpec] = {
     Format.TABLE: FormatSpec(
         "tma_audit.reports.table", "render_table", "txt", "text/plain", for_terminal=True
