@@ -285,6 +285,20 @@ def test_html_is_self_contained(audits: dict[str, AuditResult], inventory: str) 
     assert "Outcomes per rule" in text and "Remediation plan" in text and "Score" in text
 
 
+def test_html_style_and_script_are_the_package_data_files(audits: dict[str, AuditResult]) -> None:
+    """The page inlines reports/assets/report.css and report.js (installed as package data),
+    byte for byte after the newline that opens the tag: edit the file, the page follows."""
+    from importlib import resources
+
+    assets = resources.files("tma_audit.reports").joinpath("assets")
+    css = assets.joinpath("report.css").read_bytes().decode("utf-8")
+    js = assets.joinpath("report.js").read_bytes().decode("utf-8")
+    page = parse_page(get_renderer(Format.HTML)(audits["small-office"], OPTIONS))
+    assert page.styles == ["\n" + css]
+    assert page.scripts == ["\n" + js]
+    assert "aria-sort" in css and "findings-table" in js
+
+
 EVIL = """\
 client:
   name: "Evil <script>alert('client')</script> & Co |@admin #1 *bold*"
@@ -480,3 +494,29 @@ def test_json_report_with_no_results(midsize: AuditResult) -> None:
     report = json.loads(get_renderer(Format.JSON)(empty, OPTIONS))
     assert report["results"] == []
     assert report["format"] == "tma-audit-report"
+
+
+def test_format_table_describes_every_format() -> None:
+    """One FormatSpec row per format: its renderers resolve, its file name is
+    tma-audit.<extension> (unique, named in --output-dir's help), and only the table is
+    made for a terminal (coloured there, not sanitised)."""
+    import importlib
+
+    from tma_audit.cli.outputs import OUTPUT_DIR_HELP
+    from tma_audit.reports import FORMATS, PLAN_FORMATS, FormatSpec
+
+    assert list(FORMATS) == list(Format)
+    assert list(PLAN_FORMATS) == list(PlanFormat)
+    specs: list[FormatSpec] = [*FORMATS.values(), *PLAN_FORMATS.values()]
+    for spec in specs:
+        module = importlib.import_module(spec.module)
+        assert callable(getattr(module, spec.renderer))
+        assert spec.chunks is None or callable(getattr(module, spec.chunks))
+        assert spec.file_name == f"tma-audit.{spec.extension}"
+        assert "/" in spec.media_type
+    assert {fmt: spec.file_name for fmt, spec in FORMATS.items()} == FILE_NAMES
+    assert len(set(FILE_NAMES.values())) == len(FORMATS)
+    assert all(spec.extension in OUTPUT_DIR_HELP for spec in FORMATS.values())
+    assert [f for f, spec in FORMATS.items() if spec.for_terminal] == [Format.TABLE]
+    assert [f for f, spec in PLAN_FORMATS.items() if spec.for_terminal] == [PlanFormat.TABLE]
+    assert [f for f, spec in FORMATS.items() if spec.chunks] == [Format.JSON]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 import typer
 
 from tma_audit.errors import InputError
-from tma_audit.reports import FILE_NAMES, Format, GroupBy, RenderOptions
+from tma_audit.reports import FORMATS, Format, GroupBy, RenderOptions
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -40,7 +40,7 @@ OUTPUT_HELP = (
 )
 OUTPUT_DIR_HELP = (
     "Write each format into DIR (created if missing) as tma-audit.<ext>: "
-    + ", ".join(FILE_NAMES[f].split(".", 1)[1] for f in Format)
+    + ", ".join(FORMATS[f].extension for f in Format)
     + "."
 )
 
@@ -88,7 +88,7 @@ def report_targets(
         if fmt in explicit:
             targets[fmt] = explicit[fmt]
         elif output_dir is not None:
-            targets[fmt] = output_dir / FILE_NAMES[fmt]
+            targets[fmt] = output_dir / FORMATS[fmt].file_name
         else:
             targets[fmt] = None
     to_stdout = [f.value for f, path in targets.items() if path is None]
@@ -206,10 +206,11 @@ def write_reports(
     stdout_content: list[str] | None = None
     for fmt, path in targets.items():
         progress.step(f"Rendering the {fmt.value} report")
+        spec = FORMATS[fmt]
         to_terminal = path is None and sys.stdout.isatty()
         options = RenderOptions(
             width=terminal_width() if path is None else 100,
-            color=fmt == Format.TABLE and path is None and use_color(to_terminal),
+            color=spec.for_terminal and path is None and use_color(to_terminal),
             group_by=group_by,
             tool_version=__version__,
             sarif_root=None if sarif_root is None else str(sarif_root),
@@ -221,7 +222,7 @@ def write_reports(
         content = get_chunk_renderer(fmt)(result, options)
         if path is None:
             stdout_content = list(content)
-            if to_terminal and fmt != Format.TABLE:
+            if to_terminal and not spec.for_terminal:
                 # a machine format read on a terminal: its text (the table's is
                 # already clean, and its colours must stay)
                 stdout_content = [for_terminal(piece) for piece in stdout_content]

@@ -1,4 +1,5 @@
-"""Renderers: one per format, in one registry. Each returns content; only the CLI writes."""
+"""Renderers: one per format, described in one table (`FORMATS`, `PLAN_FORMATS`). Each
+returns content; only the CLI writes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from tma_audit.model import AuditResult
 
@@ -50,58 +52,102 @@ Renderer = Callable[[AuditResult, RenderOptions], str]
 #: A renderer whose content comes in pieces, written one after another
 ChunkRenderer = Callable[[AuditResult, RenderOptions], Iterable[str]]
 
-#: Format -> (module, function): imported lazily, so `--format json` never loads rich.
-_RENDERERS: dict[Format, tuple[str, str]] = {
-    Format.TABLE: ("tma_audit.reports.table", "render_table"),
-    Format.JSON: ("tma_audit.reports.json_report", "render_json"),
-    Format.JUNIT: ("tma_audit.reports.junit", "render_junit"),
-    Format.SARIF: ("tma_audit.reports.sarif", "render_sarif"),
-    Format.MARKDOWN: ("tma_audit.reports.markdown", "render_markdown"),
-    Format.HTML: ("tma_audit.reports.html", "render_html"),
-    Format.CSV: ("tma_audit.reports.csv_report", "render_csv"),
+
+@dataclass(frozen=True, slots=True)
+class FormatSpec:
+    """Everything about one report format, in one row of `FORMATS` (or `PLAN_FORMATS`).
+
+    The renderer is named as (module, function) and imported lazily, so `--format json`
+    never loads rich.
+    """
+
+    #: module and function of the renderer: (AuditResult, RenderOptions) -> str
+    module: str
+    renderer: str
+    #: the file's extension (no dot); under `--output-dir` the file is tma-audit.<extension>
+    extension: str
+    #: the media type of the content
+    media_type: str
+    #: a renderer of the same content in pieces, written one after another (large reports
+    #: never whole in memory); None: the format is rendered whole
+    chunks: str | None = None
+    #: made for a person at a terminal: coloured when standard output is a colour
+    #: terminal, and its text is already safe there; the others are machine formats,
+    #: whose text is sanitised when printed on a terminal
+    for_terminal: bool = False
+
+    @property
+    def file_name(self) -> str:
+        """The file this format is written to under `--output-dir`."""
+        return f"tma-audit.{self.extension}"
+
+
+#: The audit report formats, one row each: the renderer lookups below and cli/outputs read it.
+FORMATS: dict[Format, FormatSpec] = {
+    Format.TABLE: FormatSpec(
+        "tma_audit.reports.table", "render_table", "txt", "text/plain", for_terminal=True
+    ),
+    Format.JSON: FormatSpec(
+        "tma_audit.reports.json_report",
+        "render_json",
+        "json",
+        "application/json",
+        chunks="json_chunks",
+    ),
+    Format.JUNIT: FormatSpec(
+        "tma_audit.reports.junit", "render_junit", "junit.xml", "application/xml"
+    ),
+    Format.SARIF: FormatSpec(
+        "tma_audit.reports.sarif", "render_sarif", "sarif", "application/sarif+json"
+    ),
+    Format.MARKDOWN: FormatSpec(
+        "tma_audit.reports.markdown", "render_markdown", "md", "text/markdown"
+    ),
+    Format.HTML: FormatSpec("tma_audit.reports.html", "render_html", "html", "text/html"),
+    Format.CSV: FormatSpec("tma_audit.reports.csv_report", "render_csv", "csv", "text/csv"),
 }
 
-#: Formats that can be written piece by piece (large reports never whole in memory).
-_CHUNK_RENDERERS: dict[Format, tuple[str, str]] = {
-    Format.JSON: ("tma_audit.reports.json_report", "json_chunks"),
+#: The remediation plan's formats (`tma-audit plan --format`).
+PLAN_FORMATS: dict[PlanFormat, FormatSpec] = {
+    PlanFormat.CSV: FormatSpec(
+        "tma_audit.reports.plan_report", "render_plan_csv", "csv", "text/csv"
+    ),
+    PlanFormat.TABLE: FormatSpec(
+        "tma_audit.reports.plan_report",
+        "render_plan_table",
+        "txt",
+        "text/plain",
+        for_terminal=True,
+    ),
 }
 
-_PLAN_RENDERERS: dict[PlanFormat, tuple[str, str]] = {
-    PlanFormat.CSV: ("tma_audit.reports.plan_report", "render_plan_csv"),
-    PlanFormat.TABLE: ("tma_audit.reports.plan_report", "render_plan_table"),
-}
+#: The file each format is written to under `--output-dir` (from `FORMATS`).
+FILE_NAMES: dict[Format, str] = {fmt: spec.file_name for fmt, spec in FORMATS.items()}
 
-#: The file each format is written to under `--output-dir`.
-FILE_NAMES: dict[Format, str] = {
-    Format.TABLE: "tma-audit.txt",
-    Format.JSON: "tma-audit.json",
-    Format.JUNIT: "tma-audit.junit.xml",
-    Format.SARIF: "tma-audit.sarif",
-    Format.MARKDOWN: "tma-audit.md",
-    Format.HTML: "tma-audit.html",
-    Format.CSV: "tma-audit.csv",
-}
+
+def _load(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)
 
 
 def get_renderer(fmt: Format) -> Renderer:
     """The renderer for a format."""
-    module, name = _RENDERERS[fmt]
-    renderer: Renderer = getattr(importlib.import_module(module), name)
+    spec = FORMATS[fmt]
+    renderer: Renderer = _load(spec.module, spec.renderer)
     return renderer
 
 
 def get_chunk_renderer(fmt: Format) -> ChunkRenderer:
     """The renderer for a format, as pieces whose concatenation is the content."""
-    if fmt not in _CHUNK_RENDERERS:
+    spec = FORMATS[fmt]
+    if spec.chunks is None:
         render = get_renderer(fmt)
         return lambda result, options: (render(result, options),)
-    module, name = _CHUNK_RENDERERS[fmt]
-    renderer: ChunkRenderer = getattr(importlib.import_module(module), name)
+    renderer: ChunkRenderer = _load(spec.module, spec.chunks)
     return renderer
 
 
 def get_plan_renderer(fmt: PlanFormat) -> Renderer:
     """The renderer of the remediation plan in a format."""
-    module, name = _PLAN_RENDERERS[fmt]
-    renderer: Renderer = getattr(importlib.import_module(module), name)
+    spec = PLAN_FORMATS[fmt]
+    renderer: Renderer = _load(spec.module, spec.renderer)
     return renderer

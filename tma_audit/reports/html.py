@@ -1,6 +1,7 @@
 """One self-contained HTML page: summary and charts, findings table, remediation plan.
 
-No external scripts, styles, fonts or images: the style and script are inline, and a
+No external scripts, styles, fonts or images: the style and script (package data in
+reports/assets/report.css and report.js) are inlined, and a
 Content-Security-Policy naming their hashes forbids anything else (even a value that
 slipped through escaping could load nothing). Charts are inline SVG bars drawn here, so
 they need no script and print. The findings table sorts (click a column heading) and
@@ -13,6 +14,8 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
 from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome, Subject
 from tma_audit.plan import (
@@ -39,124 +42,15 @@ from tma_audit.reports.summary import (
 )
 from tma_audit.reports.xmlutil import attr, text
 
-_STYLE = """
-:root { --fail: #c62828; --unknown: #b26a00; --waived: #00838f; --pass: #2e7d32;
-  --na: #8a8a8a; --ink: #1d1d1f; --muted: #5f6368; --line: #d9d9de; --band: #f5f5f7; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-  color: var(--ink); margin: 0 auto; max-width: 1280px; padding: 16px 24px 48px; }
-h1 { font-size: 1.6em; margin: 0 0 4px; } h2 { font-size: 1.3em; margin: 32px 0 8px;
-  border-bottom: 2px solid var(--line); padding-bottom: 4px; } h3 { font-size: 1.05em; }
-nav a { margin-right: 16px; color: inherit; }
-.verdict { font-weight: 700; font-size: 1.1em; margin: 4px 0 8px; }
-.verdict.bad { color: var(--fail); } .verdict.good { color: var(--pass); }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; }
-dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; }
-.note { background: #fff8e1; border-left: 4px solid var(--unknown); padding: 6px 10px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
-.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; min-width: 150px; }
-.card .big { font-size: 1.7em; font-weight: 700; } .card .sub { color: var(--muted); }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 24px; }
-.bar-row { display: grid; grid-template-columns: 9em 1fr 4em; align-items: center; gap: 8px;
-  margin: 3px 0; }
-.bar-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.bar { width: 100%; height: 14px; display: block; background: var(--band); }
-.bar-total { text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
-.o-fail { fill: var(--fail); } .o-unknown { fill: var(--unknown); }
-.o-waived { fill: var(--waived); } .o-pass { fill: var(--pass); }
-.o-not-applicable { fill: var(--na); }
-.legend { display: flex; flex-wrap: wrap; gap: 14px; color: var(--muted); margin: 6px 0; }
-.legend svg { vertical-align: middle; margin-right: 4px; }
-.controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
-.controls input, .controls select { font: inherit; padding: 4px 6px; }
-.controls input { min-width: 18em; }
-#shown { color: var(--muted); }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 4px 6px;
-  border-bottom: 1px solid var(--line); }
-thead th { background: var(--band); position: sticky; top: 0; }
-th button { font: inherit; font-weight: 700; background: none; border: 0; padding: 0;
-  cursor: pointer; color: inherit; }
-th[aria-sort="ascending"] button::after { content: " \\25B2"; }
-th[aria-sort="descending"] button::after { content: " \\25BC"; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.nowrap { white-space: nowrap; }
-.tag { font-weight: 700; white-space: nowrap; }
-.tag.fail { color: var(--fail); } .tag.unknown { color: var(--unknown); }
-.tag.waived { color: var(--waived); }
-.small { color: var(--muted); font-size: 0.9em; }
-footer { margin-top: 32px; color: var(--muted); font-size: 0.9em; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
-  nav, .controls, noscript { display: none; }
-  thead th { position: static; }
-  tr, .bar-row, .card { break-inside: avoid; }
-  h2 { break-after: avoid; }
-  .bar, .bar rect, thead th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  a { color: inherit; text-decoration: none; }
-}
-"""
 
-_SCRIPT = """
-(function () {
-  "use strict";
-  var collator = new Intl.Collator(undefined, {numeric: true, sensitivity: "base"});
-  function key(row, col) {
-    var cell = row.cells[col];
-    return cell ? (cell.getAttribute("data-v") || cell.textContent) : "";
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
-    var heads = table.tHead.rows[0].cells;
-    Array.prototype.forEach.call(heads, function (th, col) {
-      var button = th.querySelector("button");
-      if (!button) { return; }
-      button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var body = table.tBodies[0];
-        var keyed = Array.prototype.map.call(body.rows, function (row, i) {
-          return [key(row, col), i, row];
-        });
-        keyed.sort(function (a, b) {
-          var c = collator.compare(a[0], b[0]);
-          return (ascending ? c : -c) || a[1] - b[1];
-        });
-        var fragment = document.createDocumentFragment();
-        keyed.forEach(function (k) { fragment.appendChild(k[2]); });
-        body.appendChild(fragment);
-      });
-    });
-  });
-  var table = document.getElementById("findings-table");
-  if (!table) { return; }
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var texts = new WeakMap();
-  rows.forEach(function (row) { texts.set(row, row.textContent.toLowerCase()); });
-  var query = document.getElementById("filter");
-  var outcome = document.getElementById("filter-outcome");
-  var priority = document.getElementById("filter-priority");
-  var site = document.getElementById("filter-site");
-  var shown = document.getElementById("shown");
-  function apply() {
-    var words = query.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var o = outcome.value, p = priority.value, s = site.value, count = 0;
-    rows.forEach(function (row) {
-      var d = row.dataset, t = texts.get(row);
-      var ok = (!o || d.outcome === o) && (!p || d.priority === p) && (!s || d.site === s);
-      for (var i = 0; ok && i < words.length; i++) { ok = t.indexOf(words[i]) !== -1; }
-      row.hidden = !ok;
-      if (ok) { count++; }
-    });
-    shown.textContent = count + " of " + rows.length + " shown";
-  }
-  [query, outcome, priority, site].forEach(function (el) {
-    el.addEventListener("input", apply);
-    el.addEventListener("change", apply);
-  });
-  apply();
-})();
-"""
+@cache
+def _asset(name: str) -> str:
+    """A package-data file of tma_audit/reports/assets, as inlined into the page: a newline
+    first (the page has always had one after `<style>`/`<script>`), then the file's bytes
+    as they are (the CSP hash is of exactly this text)."""
+    data = resources.files("tma_audit.reports").joinpath("assets", name).read_bytes()
+    return "\n" + data.decode("utf-8")
+
 
 _OUTCOME_CLASS = {o: o.value for o in Outcome}
 
@@ -168,9 +62,10 @@ def _sha256(source: str) -> str:
 def render_html(result: AuditResult, options: RenderOptions) -> str:
     analysis = analyse(result)
     client = result.client.name
+    style, script = _asset("report.css"), _asset("report.js")
     csp = (
-        f"default-src 'none'; style-src 'sha256-{_sha256(_STYLE)}'; "
-        f"script-src 'sha256-{_sha256(_SCRIPT)}'; img-src data:; base-uri 'none'; "
+        f"default-src 'none'; style-src 'sha256-{_sha256(style)}'; "
+        f"script-src 'sha256-{_sha256(script)}'; img-src data:; base-uri 'none'; "
         "form-action 'none'"
     )
     parts = [
@@ -181,7 +76,7 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{attr(csp)}">',
         f"<title>{text(f'tma-audit: {client} ({result.as_of.isoformat()})')}</title>",
-        f"<style>{_STYLE}</style>",
+        f"<style>{style}</style>",
         "</head>",
         "<body>",
     ]
@@ -197,7 +92,7 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
         f"{text(result.ruleset.version)} · audit date {result.as_of.isoformat()}. Score: "
         "impact-weighted share of passes (high 3, medium 2, low 1); unknown and waived "
         "items count as not passing, not-applicable ones not at all.</footer>",
-        f"<script>{_SCRIPT}</script>",
+        f"<script>{script}</script>",
         "</body>",
         "</html>",
     ]
