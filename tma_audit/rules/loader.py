@@ -25,7 +25,8 @@ from tma_audit.model import (
     Ruleset,
     SubjectType,
 )
-from tma_audit.rules.registry import GLOBAL_PARAMS, CheckSpec, ParamSpec, get_checks
+from tma_audit.rules.parameters import GLOBAL_PARAMS
+from tma_audit.rules.registry import CheckSpec, ParamSpec, get_checks
 from tma_audit.yamlio import Node, parse_yaml
 
 DEFAULT_NAME = "default"

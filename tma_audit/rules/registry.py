@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.limits import MAX_DAYS
 from tma_audit.model import Asset, Inventory, SubjectType, Verdict
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
@@ -64,55 +63,6 @@ class CheckSpec:
     #: per subject type: everything the check reads from such a subject (see KeyFn)
     keys: Mapping[SubjectType, KeyFn] = field(default_factory=dict)
 
-
-#: Parameters every check receives (ruleset-level `parameters`).
-GLOBAL_PARAMS: dict[str, ParamSpec] = {
-    "look_ahead_days": ParamSpec(
-        "int",
-        90,
-        "Warn on passing items whose support, licence or warranty ends within "
-        "this many days of the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "lifecycle_stale_warn_days": ParamSpec(
-        "int",
-        90,
-        "Warn when the lifecycle data is more than this many days older than the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "lifecycle_stale_error_days": ParamSpec(
-        "int",
-        180,
-        "Refuse to audit (exit 3) on lifecycle data more than this many days older than the "
-        "audit date, unless --allow-stale.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_max_days": ParamSpec(
-        "int",
-        365,
-        "Longest a liability waiver may run, approval date to expiry; a longer one is "
-        "honoured only this long (`waivers lint` reports it).",
-        minimum=1,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_warn_days": ParamSpec(
-        "int",
-        30,
-        "Warn about waivers that expire within this many days of the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_review_days": ParamSpec(
-        "int",
-        180,
-        "A drafted waiver's expiry / review date: this many days after the audit date.",
-        minimum=1,
-        maximum=MAX_DAYS,
-    ),
-}
 
 CHECKS: dict[str, CheckSpec] = {}
 
