@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import AuditDoc, finding
-from tests.rules.support import FAIL, FORTIGATE, NA, PASS, UNKNOWN, D, doc
-from tma_audit.model import Outcome
+from tests.rules.support import FAIL, FORTIGATE, NA, PASS, TODAY, UNKNOWN, D, doc, server
+from tma_audit.audit import run_audit
+from tma_audit.inventory import load_inventory
+from tma_audit.lifecycle import Lifecycle
+from tma_audit.model import Asset, Inventory, Outcome, Ruleset, Site
+from tma_audit.rules.checks import network
+from tma_audit.rules.checks.network import hardware_firewall
+from tma_audit.rules.registry import Context
 
 # --- MS-6 / SC-1 ----------------------------------------------------------------------
 
@@ -169,3 +178,86 @@ def test_sc2_expired_and_below_the_role_gives_both_reasons(audit_doc: AuditDoc) 
     assert "warranty expired 2025-01-01" in found.reason
     assert "below the 24x7" in found.reason
     assert "unknown" not in found.reason
+
+
+# --- MS-6's firewall list belongs to one audit ------------------------------------------
+
+
+def _inventory(tmp_path: Path, name: str, *assets: dict[str, Any], **kw: Any) -> Inventory:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc(*assets, **kw), sort_keys=False), encoding="utf-8")
+    return load_inventory(path)
+
+
+def test_two_audits_in_one_process_never_see_each_others_firewalls(
+    tmp_path: Path, lifecycle: Lifecycle, ruleset: Ruleset
+) -> None:
+    good = _inventory(tmp_path, "a", {**FORTIGATE, "hostname": "FW-A"})
+    expired = {**FORTIGATE, "hostname": "FW-B", "license_expires": D(2026, 1, 1)}
+    bad = _inventory(tmp_path, "b", expired)
+    none = _inventory(tmp_path, "c", server())
+    for inventory, outcome, needle in [
+        (good, PASS, "FW-A"),
+        (bad, FAIL, "FW-B: licence expired"),
+        (good, PASS, "FW-A"),
+        (none, FAIL, "no firewall listed at site HQ"),
+        (bad, FAIL, "FW-B"),
+    ]:
+        found = finding(run_audit(inventory, ruleset, lifecycle, TODAY), "MS-6", "HQ")
+        assert found.outcome == outcome, found.reason
+        assert needle in found.reason
+    # interleaved: each audit's contexts carry their own memo
+    site = Site(name="HQ")
+    params = {"look_ahead_days": 90}
+    ctx_a = Context(TODAY, lifecycle, good, params, {})
+    ctx_b = Context(TODAY, lifecycle, bad, params, {})
+    for ctx, host in [(ctx_a, "FW-A"), (ctx_b, "FW-B"), (ctx_a, "FW-A"), (ctx_b, "FW-B")]:
+        verdict = hardware_firewall(site, ctx)
+        assert verdict.reason.startswith(f"{host}:"), verdict.reason
+
+
+def test_firewalls_are_listed_once_per_audit(
+    tmp_path: Path, lifecycle: Lifecycle, ruleset: Ruleset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sites: list[dict[str, Any]] = [{"name": "HQ"}, {"name": "Branch"}, {"name": "Depot"}]
+    inventory = _inventory(tmp_path, "a", FORTIGATE, sites=sites)
+    calls: list[Inventory] = []
+    original = network._firewalls
+
+    def counting(inv: Inventory) -> list[Asset]:
+        calls.append(inv)
+        return original(inv)
+
+    monkeypatch.setattr(network, "_firewalls", counting)
+    first = run_audit(inventory, ruleset, lifecycle, TODAY)
+    assert [finding(first, "MS-6", s["name"]).outcome for s in sites] == [PASS, FAIL, FAIL]
+    assert len(calls) == 1  # three sites judged on one list
+    run_audit(inventory, ruleset, lifecycle, TODAY)
+    assert len(calls) == 2  # the next audit builds its own
+
+
+def _holds(value: object, target: object, depth: int = 3) -> bool:
+    if value is target:
+        return True
+    if depth == 0:
+        return False
+    if isinstance(value, dict):
+        return any(_holds(v, target, depth - 1) for kv in value.items() for v in kv)
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds(v, target, depth - 1) for v in value)
+    return False
+
+
+def test_an_audit_leaves_no_inventory_in_module_state(
+    tmp_path: Path, lifecycle: Lifecycle, ruleset: Ruleset
+) -> None:
+    inventory = _inventory(tmp_path, "a", FORTIGATE, server())
+    run_audit(inventory, ruleset, lifecycle, TODAY)
+    holders = [
+        f"{name}.{attr}"
+        for name, module in list(sys.modules.items())
+        if name.startswith("tma_audit")
+        for attr, value in vars(module).items()
+        if _holds(value, inventory)
+    ]
+    assert holders == []

@@ -10,10 +10,12 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import Asset, Inventory, SubjectType, Verdict
+
+T = TypeVar("T")
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
 
@@ -35,6 +37,20 @@ class Context:
     lifecycle: Lifecycle
     inventory: Inventory
     params: dict[str, Any]
+    #: what checks derive from the whole inventory, built once (see `shared`). The audit
+    #: gives every rule's Context the same dict, so it lives exactly as long as one audit.
+    memo: dict[Callable[[Inventory], Any], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def shared(self, build: Callable[[Inventory], T]) -> T:
+        """`build(inventory)`, computed once per audit (e.g. the firewalls, which every
+        site's MS-6 verdict reads)."""
+        memo = self.memo
+        if build in memo:
+            return cast("T", memo[build])
+        value = memo[build] = build(self.inventory)
+        return value
 
 
 CheckFn = Callable[[Any, Context], Verdict]

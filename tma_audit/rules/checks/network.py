@@ -31,17 +31,14 @@ from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
 # --- MS-6 / SC-1: firewalls ---------------------------------------------------------------
 
 
-#: the last inventory's firewalls: MS-6 judges each site, and the scan of every asset
-#: is the same for all of them
-_FIREWALLS: list[tuple[Inventory, list[Asset]]] = []
+def _firewalls(inventory: Inventory) -> list[Asset]:
+    """The inventory's firewalls: MS-6 judges each site, and the scan of every asset is the
+    same for all of them (built once per audit, `Context.shared`)."""
+    return [a for a in inventory.assets if a.kind is AssetKind.FIREWALL]
 
 
 def _firewalls_at(site: Site | None, ctx: Context) -> list[Asset]:
-    if _FIREWALLS and _FIREWALLS[0][0] is ctx.inventory:
-        firewalls = _FIREWALLS[0][1]
-    else:
-        firewalls = [a for a in ctx.inventory.assets if a.kind is AssetKind.FIREWALL]
-        _FIREWALLS[:] = [(ctx.inventory, firewalls)]
+    firewalls = ctx.shared(_firewalls)
     if site is None:
         return firewalls
     single = len(ctx.inventory.client.sites) <= 1
