@@ -70,6 +70,22 @@ def asset_key(*fields: str) -> KeyFn:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceWanted:
+    """What an unknown verdict of a check wants: a fact of the Evidence section
+    (`tma_audit.evidence`). The first `(text, fact)` of `when` whose text is in the
+    verdict's reason, else `default`. Declared beside the check, with its wording."""
+
+    default: str = "other"
+    when: tuple[tuple[str, str], ...] = ()
+
+    def fact(self, reason: str) -> str:
+        for text, fact in self.when:
+            if text in reason:
+                return fact
+        return self.default
+
+
+@dataclass(frozen=True, slots=True)
 class CheckSpec:
     name: str
     func: CheckFn
@@ -78,6 +94,8 @@ class CheckSpec:
     description: str = ""
     #: per subject type: everything the check reads from such a subject (see KeyFn)
     keys: Mapping[SubjectType, KeyFn] = field(default_factory=dict)
+    #: what its unknown verdicts want (the Evidence section)
+    evidence: EvidenceWanted = EvidenceWanted()
 
 
 CHECKS: dict[str, CheckSpec] = {}
@@ -90,6 +108,7 @@ def check(
     params: dict[str, ParamSpec] | None = None,
     description: str = "",
     keys: Mapping[SubjectType, KeyFn] | None = None,
+    evidence: EvidenceWanted | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a name."""
 
@@ -105,6 +124,7 @@ def check(
             params or {},
             description or (func.__doc__ or "").strip(),
             dict(keys or {}),
+            evidence or EvidenceWanted(),
         )
         return func
 

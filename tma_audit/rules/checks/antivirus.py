@@ -26,7 +26,7 @@ from tma_audit.rules.checks.support import (
     join_warnings,
     product_current,
 )
-from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
+from tma_audit.rules.registry import Context, EvidenceWanted, ParamSpec, asset_key, check
 
 #: MS-4 reads a device's agent and definitions date (the environment's verdict counts
 #: the devices by this key too)
@@ -46,6 +46,15 @@ _antivirus_key = asset_key("antivirus", "av_definitions")
         ),
     },
     keys={SubjectType.ASSET: _antivirus_key},
+    evidence=EvidenceWanted(
+        "environment",
+        when=(
+            ("states no environment products", "environment"),
+            ("antivirus coverage not stated", "antivirus"),
+            ("definitions date not stated", "antivirus"),
+            ("date given", "product-dates"),
+        ),
+    ),
 )
 def antivirus_coverage(subject: Client | Asset, ctx: Context) -> Verdict:
     """A licensed, supported, centrally managed antivirus protects every device and e-mail."""
@@ -240,7 +249,9 @@ def _unprotected(agent: str | None) -> bool:
 # --- SC-5: antivirus licences held by the client ------------------------------------------------
 
 
-@check("antivirus_licence", subjects={SubjectType.ANTIVIRUS})
+@check(
+    "antivirus_licence", subjects={SubjectType.ANTIVIRUS}, evidence=EvidenceWanted("product-dates")
+)
 def antivirus_licence(product: AntivirusProduct, ctx: Context) -> Verdict:
     """Client-held antivirus and anti-spyware licences and support are current."""
     if product.license_holder == "provider":

@@ -25,12 +25,12 @@ from tma_audit.rules.checks.support import (
     iso,
 )
 from tma_audit.rules.coverage import GAP_KEY
-from tma_audit.rules.registry import Context, ParamSpec, check
+from tma_audit.rules.registry import Context, EvidenceWanted, ParamSpec, check
 
 # --- SC-3, SC-4, SC-9: client attestations -----------------------------------------------------
 
 
-@check("cyber_insurance", subjects={SubjectType.CLIENT})
+@check("cyber_insurance", subjects={SubjectType.CLIENT}, evidence=EvidenceWanted("insurance"))
 def cyber_insurance(client: Client, ctx: Context) -> Verdict:
     """A cyber-security insurance policy is in force on the audit date."""
     policy = ctx.inventory.attestations.cyber_insurance
@@ -50,7 +50,11 @@ def cyber_insurance(client: Client, ctx: Context) -> Verdict:
     )
 
 
-@check("change_notification", subjects={SubjectType.CLIENT})
+@check(
+    "change_notification",
+    subjects={SubjectType.CLIENT},
+    evidence=EvidenceWanted("change-notification"),
+)
 def change_notification(client: Client, ctx: Context) -> Verdict:
     """The client has a contact or process for notifying the provider of changes."""
     contact = ctx.inventory.attestations.change_notification
@@ -71,6 +75,7 @@ def change_notification(client: Client, ctx: Context) -> Verdict:
             maximum=MAX_MONTHS,
         )
     },
+    evidence=EvidenceWanted("continuity"),
 )
 def continuity_plan(client: Client, ctx: Context) -> Verdict:
     """The business continuity plan was reviewed within the review period."""
@@ -132,7 +137,7 @@ def classify_wireless(security: str) -> Outcome:
     return UNKNOWN
 
 
-@check("wireless_encryption", subjects={SubjectType.SITE})
+@check("wireless_encryption", subjects={SubjectType.SITE}, evidence=EvidenceWanted("wireless"))
 def wireless_encryption(site: Site, ctx: Context) -> Verdict:
     """Every wireless network at the site uses WPA2 or WPA3 with AES."""
     statements = [w for w in ctx.inventory.attestations.wireless if w.site == site.name]
@@ -165,7 +170,11 @@ def wireless_encryption(site: Site, ctx: Context) -> Verdict:
 # --- SC-10: line-of-business applications ------------------------------------------------------
 
 
-@check("lob_support", subjects={SubjectType.APPLICATION, SubjectType.CLIENT})
+@check(
+    "lob_support",
+    subjects={SubjectType.APPLICATION, SubjectType.CLIENT},
+    evidence=EvidenceWanted("applications"),
+)
 def lob_support(subject: Application | Client, ctx: Context) -> Verdict:
     """Each line-of-business application has current vendor support or a support contact."""
     if isinstance(subject, Client):

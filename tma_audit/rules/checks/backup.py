@@ -16,12 +16,16 @@ from tma_audit.rules.checks.support import (
     join_warnings,
     product_current,
 )
-from tma_audit.rules.registry import Context, check
+from tma_audit.rules.registry import Context, EvidenceWanted, check
 
 # --- MS-5 / SC-6: backup -------------------------------------------------------------
 
 
-@check("backup_solution", subjects={SubjectType.ENVIRONMENT})
+@check(
+    "backup_solution",
+    subjects={SubjectType.ENVIRONMENT},
+    evidence=EvidenceWanted("environment", when=(("date given", "product-dates"),)),
+)
 def backup_solution(subject: Client, ctx: Context) -> Verdict:
     """A licensed, vendor-supported, server-based backup solution exists."""
     env = ctx.inventory.environment
@@ -54,7 +58,7 @@ def backup_solution(subject: Client, ctx: Context) -> Verdict:
     return min(verdicts, key=lambda v: {PASS: 0, UNKNOWN: 1, FAIL: 2}[v.outcome])
 
 
-@check("backup_contracts", subjects={SubjectType.BACKUP})
+@check("backup_contracts", subjects={SubjectType.BACKUP}, evidence=EvidenceWanted("product-dates"))
 def backup_contracts(product: BackupProduct, ctx: Context) -> Verdict:
     """Backup software licence, manufacturer support and (appliance) warranty are current."""
     dates = Dates(ctx, product.product)

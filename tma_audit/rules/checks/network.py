@@ -26,7 +26,7 @@ from tma_audit.rules.checks.support import (
     join_warnings,
 )
 from tma_audit.rules.coverage import coverage_gap, site_coverage
-from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
+from tma_audit.rules.registry import Context, EvidenceWanted, ParamSpec, asset_key, check
 
 # --- MS-6 / SC-1: firewalls ---------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def _firewalls_at(site: Site | None, ctx: Context) -> list[Asset]:
     return [a for a in firewalls if a.site == site.name or (a.site is None and single)]
 
 
-@check("hardware_firewall", subjects={SubjectType.SITE})
+@check("hardware_firewall", subjects={SubjectType.SITE}, evidence=EvidenceWanted("firewall-facts"))
 def hardware_firewall(site: Site, ctx: Context) -> Verdict:
     """A licensed, vendor-supported hardware firewall guards the site's internet access."""
     if not site.internet:
@@ -128,6 +128,7 @@ def _firewall_verdict(fw: Asset, ctx: Context) -> Verdict:
             "(warranty is not required of virtual firewalls).",
         )
     },
+    evidence=EvidenceWanted("firewall-facts"),
 )
 def firewall_contracts(fw: Asset | Site, ctx: Context) -> Verdict:
     """Firewall licence, manufacturer support and warranty are current."""
@@ -173,6 +174,7 @@ WARRANTY_RANK = {
         )
     },
     keys={SubjectType.ASSET: asset_key("warranty_expires", "warranty_level", "role")},
+    evidence=EvidenceWanted("warranty", when=(("role", "role"),)),
 )
 def network_warranty(device: Asset | Site, ctx: Context) -> Verdict:
     """Router and switch warranty is current at the level the device's role needs."""

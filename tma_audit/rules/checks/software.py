@@ -20,7 +20,7 @@ from tma_audit.rules.checks.support import (
     iso,
     recognise,
 )
-from tma_audit.rules.registry import Context, asset_key, check
+from tma_audit.rules.registry import Context, EvidenceWanted, asset_key, check
 
 # --- MS-3 / SC-7: genuine, licensed, vendor-supported ---------------------------------
 
@@ -37,6 +37,14 @@ def _installed_key(subject: Installed) -> tuple[object, ...]:
         SubjectType.ASSET: asset_key("kind", "os", "genuine", "licensed", "esu_enrolled"),
         SubjectType.SOFTWARE: _installed_key,
     },
+    evidence=EvidenceWanted(
+        "lifecycle",
+        when=(
+            ("no operating system", "os"),
+            ("genuine status not stated", "licence"),
+            ("licence status not stated", "licence"),
+        ),
+    ),
 )
 def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verdict:
     """Operating systems and software are genuine, licensed and vendor-supported."""

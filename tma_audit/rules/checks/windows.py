@@ -24,7 +24,7 @@ from tma_audit.rules.checks.support import (
     looks_windows,
     recognise,
 )
-from tma_audit.rules.registry import Context, ParamSpec, asset_key, check
+from tma_audit.rules.registry import Context, EvidenceWanted, ParamSpec, asset_key, check
 
 _GRACE = ParamSpec(
     "int",
@@ -52,6 +52,7 @@ _GRACE = ParamSpec(
         ),
     },
     keys={SubjectType.ASSET: asset_key("kind", "os")},
+    evidence=EvidenceWanted("os-release", when=(("no operating system", "os"),)),
 )
 def windows_release_floor(asset: Asset, ctx: Context) -> Verdict:
     """The Windows release is the contract's minimum or later."""
@@ -121,6 +122,14 @@ def windows_release_floor(asset: Asset, ctx: Context) -> Verdict:
             "kind", "os", "missing_critical_updates", "last_patched", "esu_enrolled"
         )
     },
+    evidence=EvidenceWanted(
+        "build",
+        when=(
+            ("no operating system", "os"),
+            ("not recognisable", "os-release"),
+            ("cannot show the", "update-data"),
+        ),
+    ),
 )
 def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     """The latest cumulative (critical/security) update is installed."""
