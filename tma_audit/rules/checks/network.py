@@ -10,6 +10,7 @@ from tma_audit.model import (
     AssetKind,
     FormFactor,
     Inventory,
+    Role,
     Site,
     SubjectType,
     Verdict,
@@ -191,23 +192,7 @@ def network_warranty(device: Asset | Site, ctx: Context) -> Verdict:
         unknowns.append("warranty level not stated")
     else:
         evidence.append(("warranty_level", level))
-        have = WARRANTY_RANK.get(level, 0)
-        need = levels.get(role.value) if role is not None else None
-        if role is None:
-            needs = sorted(levels.values(), key=lambda v: WARRANTY_RANK.get(v, 0))
-            if not needs or have >= WARRANTY_RANK.get(needs[-1], 0):
-                current.append("meets every role's level")
-            elif have < WARRANTY_RANK.get(needs[0], 0):
-                fails.append(f"{level} warranty is below the {needs[0]} every role needs")
-            else:
-                unknowns.append("the device's role (core/edge/access) not stated")
-        elif need is not None and have < WARRANTY_RANK.get(need, 0):
-            fails.append(
-                f"{level} warranty is below the {need} {_article(role.value)} "
-                f"{role.value} device needs"
-            )
-        elif need is not None:
-            current.append(f"{_article(role.value)} {role.value} device needs {need}")
+        _judge_level(level, role, levels, fails, unknowns, current)
     warning = None
     if expires is None:
         unknowns.insert(0, "warranty expiry not stated")
@@ -230,6 +215,33 @@ def network_warranty(device: Asset | Site, ctx: Context) -> Verdict:
         tuple(evidence),
         warning,
     )
+
+
+def _judge_level(
+    level: str,
+    role: Role | None,
+    levels: dict[str, str],
+    fails: list[str],
+    unknowns: list[str],
+    current: list[str],
+) -> None:
+    """SC-2's warranty level against the level the role needs (any role's, without one)."""
+    have = WARRANTY_RANK.get(level, 0)
+    need = levels.get(role.value) if role is not None else None
+    if role is None:
+        needs = sorted(levels.values(), key=lambda v: WARRANTY_RANK.get(v, 0))
+        if not needs or have >= WARRANTY_RANK.get(needs[-1], 0):
+            current.append("meets every role's level")
+        elif have < WARRANTY_RANK.get(needs[0], 0):
+            fails.append(f"{level} warranty is below the {needs[0]} every role needs")
+        else:
+            unknowns.append("the device's role (core/edge/access) not stated")
+    elif need is not None and have < WARRANTY_RANK.get(need, 0):
+        fails.append(
+            f"{level} warranty is below the {need} {_article(role.value)} {role.value} device needs"
+        )
+    elif need is not None:
+        current.append(f"{_article(role.value)} {role.value} device needs {need}")
 
 
 _NETWORK = (AssetKind.ROUTER, AssetKind.SWITCH)

@@ -166,9 +166,6 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
             return Verdict(FAIL, f"{missing} critical update(s) missing", tuple(evidence))
     build, revision = asset.os.build_number, asset.os.revision
     server = asset.kind == AssetKind.SERVER
-    data_knows = ctx.lifecycle.updates_date is not None and (
-        ctx.lifecycle.updates_date >= due_tuesday
-    )
     revision_current = False
     if build is not None and revision is not None:
         evidence.append(("build", f"{build}.{revision}"))
@@ -205,32 +202,46 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
             f"security release (grace {grace} days)",
             tuple(evidence),
         )
-    if missing == 0:
-        return Verdict(PASS, "patch scan reports no missing critical updates", tuple(evidence))
+    return _without_patch_date(asset, ctx, due_tuesday, revision_current, tuple(evidence))
+
+
+def _without_patch_date(
+    asset: Asset,
+    ctx: Context,
+    due_tuesday: dt.date,
+    revision_current: bool,
+    evidence: tuple[tuple[str, str], ...],
+) -> Verdict:
+    """MS-1U's verdict on a device with no last-patched date and no missing update counted:
+    a clean patch scan, or the build revision against what the update data can show."""
+    assert asset.os is not None
+    build, revision = asset.os.build_number, asset.os.revision
+    if asset.missing_critical_updates == 0:
+        return Verdict(PASS, "patch scan reports no missing critical updates", evidence)
     if revision_current:
-        if data_knows:
+        updates_date = ctx.lifecycle.updates_date
+        if updates_date is not None and updates_date >= due_tuesday:
             return Verdict(
                 PASS,
                 f"build {build}.{revision} has the latest known cumulative update",
-                tuple(evidence),
+                evidence,
             )
-        data_date = ctx.lifecycle.updates_date
-        since = iso(data_date) if data_date else "an unknown date"
+        since = iso(updates_date) if updates_date else "an unknown date"
         return Verdict(
             UNKNOWN,
             f"build {build}.{revision} is at the latest update known "
             f"to the data, but update data from {since} cannot show the "
             f"{iso(due_tuesday)} release; give a last-patched date or refresh "
             "the data",
-            tuple(evidence),
+            evidence,
         )
     if build is not None and revision is not None:
         return Verdict(
             UNKNOWN,
             f"no update history for build {build} in the lifecycle data, and no last-patched date",
-            tuple(evidence),
+            evidence,
         )
-    return Verdict(UNKNOWN, "no build revision, patch date or patch scan given", tuple(evidence))
+    return Verdict(UNKNOWN, "no build revision, patch date or patch scan given", evidence)
 
 
 def _last_update_day(rec: OsRecognition, esu: bool) -> dt.date | None:
