@@ -28,6 +28,8 @@ from tma_audit.rules.checks.support import (
 )
 from tma_audit.rules.registry import Context, EvidenceWanted, ParamSpec, asset_key, check
 
+# --- MS-4: antivirus on every device and e-mail ----------------------------------------
+
 #: MS-4 reads a device's agent and definitions date (the environment's verdict counts
 #: the devices by this key too)
 _antivirus_key = asset_key("antivirus", "av_definitions")
