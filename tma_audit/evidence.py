@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from tma_audit.model import AuditResult, Coverage, Outcome, Verdict
 from tma_audit.rules.coverage import GAP_KEY
-from tma_audit.rules.registry import get_checks
+from tma_audit.rules.registry import EvidenceWanted, get_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,12 +171,20 @@ class RuleEvidence:
 
 def fact_of(check: str, verdict: Verdict) -> str:
     """The fact an unknown verdict of a check wants."""
+    return _fact(_wanted(check), verdict)
+
+
+def _wanted(check: str) -> EvidenceWanted:
+    """What a check's unknowns want, as it declares beside its wording (@check(evidence=))."""
+    spec = get_checks().get(check)
+    return spec.evidence if spec is not None else EvidenceWanted()
+
+
+def _fact(wanted: EvidenceWanted, verdict: Verdict) -> str:
     for key, value in verdict.evidence:
         if key == GAP_KEY:
             return _GAPS.get(value, "network-list")
-    # each check declares what its unknowns want beside its wording (@check(evidence=...))
-    spec = get_checks().get(check)
-    return spec.evidence.fact(verdict.reason) if spec is not None else "other"
+    return wanted.fact(verdict.reason)
 
 
 def _step(fact: Fact, coverage: Coverage) -> str:
@@ -196,8 +204,9 @@ def evidence_section(result: AuditResult) -> tuple[RuleEvidence, ...]:
     out: list[RuleEvidence] = []
     for rule in wanted:
         facts: Counter[str] = Counter()
+        wants_of = _wanted(rule.check)
         for verdict, n in per_rule.get(rule.id, {}).items():
-            facts[fact_of(rule.check, verdict)] += n
+            facts[_fact(wants_of, verdict)] += n
         if not facts:
             continue
         wants = tuple(
