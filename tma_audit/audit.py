@@ -93,12 +93,13 @@ def run_audit(
     checks = get_checks()
     evaluators: dict[SubjectType, list[_Evaluator]] = {t: [] for t in SubjectType}
     ordered: list[_Evaluator] = []
+    memo: dict[Any, Any] = {}  # what checks derive from the inventory: this audit's only
     for rule in ruleset.rules:
         if not rule.enabled:
             continue
         spec = checks[rule.check]
         params = {**ruleset.parameters, **rule.params}
-        ctx = Context(as_of=as_of, lifecycle=lifecycle, inventory=inventory, params=params)
+        ctx = Context(as_of, lifecycle, inventory, params, memo)
         evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.keys, ctx)
         ordered.append(evaluator)
         for subject_type in rule.applies_to.subjects:

@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from tma_audit.model import AuditResult, Coverage, Outcome, Verdict
 from tma_audit.rules.coverage import GAP_KEY
+from tma_audit.rules.registry import EvidenceWanted, get_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,47 +139,6 @@ _FACTS: dict[str, Fact] = {
     )
 }
 
-#: per check: (text in the reason, fact) tried in order, then the check's default fact
-_CLASSIFY: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {
-    "windows_release_floor": ((("no operating system", "os"),), "os-release"),
-    "windows_updates_current": (
-        (
-            ("no operating system", "os"),
-            ("not recognisable", "os-release"),
-            ("cannot show the", "update-data"),
-        ),
-        "build",
-    ),
-    "genuine_licensed_supported": (
-        (
-            ("no operating system", "os"),
-            ("genuine status not stated", "licence"),
-            ("licence status not stated", "licence"),
-        ),
-        "lifecycle",
-    ),
-    "antivirus_coverage": (
-        (
-            ("states no environment products", "environment"),
-            ("antivirus coverage not stated", "antivirus"),
-            ("definitions date not stated", "antivirus"),
-            ("date given", "product-dates"),
-        ),
-        "environment",
-    ),
-    "backup_solution": ((("date given", "product-dates"),), "environment"),
-    "hardware_firewall": ((), "firewall-facts"),
-    "firewall_contracts": ((), "firewall-facts"),
-    "network_warranty": ((("role", "role"),), "warranty"),
-    "wireless_encryption": ((), "wireless"),
-    "cyber_insurance": ((), "insurance"),
-    "change_notification": ((), "change-notification"),
-    "continuity_plan": ((), "continuity"),
-    "lob_support": ((), "applications"),
-    "antivirus_licence": ((), "product-dates"),
-    "backup_contracts": ((), "product-dates"),
-}
-
 #: a coverage gap's kinds -> the fact wanted
 _GAPS = {"firewall": "firewall-list", "wireless": "wireless"}
 #: which source-declared fact fills in an Evidence fact (docs/importers.md, "Coverage")
@@ -211,15 +171,20 @@ class RuleEvidence:
 
 def fact_of(check: str, verdict: Verdict) -> str:
     """The fact an unknown verdict of a check wants."""
+    return _fact(_wanted(check), verdict)
+
+
+def _wanted(check: str) -> EvidenceWanted:
+    """What a check's unknowns want, as it declares beside its wording (@check(evidence=))."""
+    spec = get_checks().get(check)
+    return spec.evidence if spec is not None else EvidenceWanted()
+
+
+def _fact(wanted: EvidenceWanted, verdict: Verdict) -> str:
     for key, value in verdict.evidence:
         if key == GAP_KEY:
             return _GAPS.get(value, "network-list")
-    patterns, default = _CLASSIFY.get(check, ((), "other"))
-    reason = verdict.reason
-    for text, fact in patterns:
-        if text in reason:
-            return fact
-    return default
+    return wanted.fact(verdict.reason)
 
 
 def _step(fact: Fact, coverage: Coverage) -> str:
@@ -239,8 +204,9 @@ def evidence_section(result: AuditResult) -> tuple[RuleEvidence, ...]:
     out: list[RuleEvidence] = []
     for rule in wanted:
         facts: Counter[str] = Counter()
+        wants_of = _wanted(rule.check)
         for verdict, n in per_rule.get(rule.id, {}).items():
-            facts[fact_of(rule.check, verdict)] += n
+            facts[_fact(wants_of, verdict)] += n
         if not facts:
             continue
         wants = tuple(

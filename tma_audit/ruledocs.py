@@ -49,7 +49,8 @@ def rule_doc_url(rule_id: str) -> str:
 def render_rule_page(rule: Rule, ruleset: Ruleset) -> str:
     """A rule's page, in Markdown: the clause text, what is checked, impact, remediation,
     the waiver text. Deterministic: the same ruleset gives the same bytes."""
-    from tma_audit.rules.registry import GLOBAL_PARAMS, get_checks
+    from tma_audit.rules.parameters import GLOBAL_PARAMS
+    from tma_audit.rules.registry import get_checks
 
     spec = get_checks()[rule.check]
     params = {**spec.params, **GLOBAL_PARAMS}

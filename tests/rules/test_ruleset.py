@@ -45,3 +45,23 @@ def test_ms3_and_sc7_cite_both_clauses(ruleset: Ruleset) -> None:
         assert rule is not None
         refs = {c.ref for c in rule.clauses}
         assert refs == {"Minimum Standards 3", "Schedule C (Client Responsibilities)"}
+
+
+# --- every outcome has a reason ---------------------------------------------------------------
+
+
+def test_every_rule_of_the_default_ruleset_is_pinned() -> None:
+    from tma_audit.rules import load_default_ruleset
+
+    ids = {rule.id for rule in load_default_ruleset().rules}
+    assert ids == {
+        "MS-1",
+        "MS-1U",
+        "MS-2",
+        "MS-2U",
+        "MS-3",
+        "MS-4",
+        "MS-5",
+        "MS-6",
+        *(f"SC-{n}" for n in range(1, 11)),
+    }

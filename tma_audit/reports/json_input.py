@@ -35,7 +35,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
-from tma_audit.rules.registry import GLOBAL_PARAMS
+from tma_audit.rules.parameters import GLOBAL_PARAMS
 
 FORMAT_NAME = "tma-audit-report"
 SUPPORTED_MAJOR = "1"

@@ -50,7 +50,7 @@ def site_coverage(site: Site, ctx: Context, kinds: tuple[AssetKind, ...], what: 
     naming the gap, when none is listed and no source lists the kinds."""
     # as MS-6 counts firewalls: with one site, an asset with no site is at it
     here = {site.name, None} if len(ctx.inventory.client.sites) <= 1 else {site.name}
-    listed = _kind_sites(ctx.inventory)
+    listed = ctx.shared(_kind_sites)
     if any((kind, name) in listed for kind in kinds for name in here):
         return Verdict(Outcome.NOT_APPLICABLE, f"{what} at site {site.name} are judged one by one")
     gap = coverage_gap(ctx, kinds, site.name)
@@ -59,17 +59,11 @@ def site_coverage(site: Site, ctx: Context, kinds: tuple[AssetKind, ...], what: 
     return Verdict(Outcome.NOT_APPLICABLE, f"no {what} at site {site.name}")
 
 
-#: the last inventory's (kind, site) pairs: every site is judged on the same scan
-_KIND_SITES: list[tuple[Inventory, set[tuple[AssetKind, str | None]]]] = []
-
-
 def _kind_sites(inventory: Inventory) -> set[tuple[AssetKind, str | None]]:
-    """Each (kind, site) with at least one asset (site None: an asset with no site)."""
-    if not _KIND_SITES or _KIND_SITES[0][0] is not inventory:
-        assets = inventory.assets
-        pairs = set(zip(map(_KIND, assets), map(_SITE, assets), strict=True))
-        _KIND_SITES[:] = [(inventory, pairs)]
-    return _KIND_SITES[0][1]
+    """Each (kind, site) with at least one asset (site None: an asset with no site).
+    Every site is judged on the same scan: built once per audit (`Context.shared`)."""
+    assets = inventory.assets
+    return set(zip(map(_KIND, assets), map(_SITE, assets), strict=True))
 
 
 _KIND, _SITE = operator.attrgetter("kind"), operator.attrgetter("site")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from tma_audit.model import Rule, Ruleset
-from tma_audit.rules.registry import GLOBAL_PARAMS, get_checks
+from tma_audit.rules.parameters import GLOBAL_PARAMS
+from tma_audit.rules.registry import get_checks
 
 
 def rules_table(ruleset: Ruleset, width: int) -> str:

@@ -25,7 +25,8 @@ from tma_audit.model import (
     Ruleset,
     SubjectType,
 )
-from tma_audit.rules.registry import GLOBAL_PARAMS, CheckSpec, ParamSpec, get_checks
+from tma_audit.rules.parameters import GLOBAL_PARAMS
+from tma_audit.rules.registry import CheckSpec, ParamSpec, get_checks
 from tma_audit.yamlio import Node, parse_yaml
 
 DEFAULT_NAME = "default"
@@ -211,30 +212,7 @@ def _extend(
                 raise reader.fail(
                     f"unknown rule {rule_id!r}; known: {', '.join(order)}", override, field
                 )
-            body = reader.mapping(
-                override, field, {"params", "impact", "remediation", "enabled", "title", "waiver"}
-            )
-            rule = rules[rule_id]
-            spec = checks[rule.check]
-            changes: dict[str, Any] = {}
-            if "params" in body:
-                changes["params"] = {
-                    **rule.params,
-                    **_rule_params(reader, body["params"], spec, f"{field}.params"),
-                }
-            if "impact" in body:
-                changes["impact"] = _impact(reader, body["impact"], f"{field}.impact")
-            if "remediation" in body:
-                changes["remediation"] = _remediation(
-                    reader, body["remediation"], f"{field}.remediation"
-                )
-            if "enabled" in body:
-                changes["enabled"] = _bool(reader, body["enabled"], f"{field}.enabled")
-            if "title" in body:
-                changes["title"] = reader.text(body["title"], f"{field}.title")
-            if "waiver" in body:
-                changes["waiver_text"] = reader.text(body["waiver"], f"{field}.waiver")
-            rules[rule_id] = _replace(rule, **changes)
+            rules[rule_id] = _override(reader, rules[rule_id], override, field, checks)
     if "disable" in top:
         for item in reader.seq(top["disable"], "disable"):
             rule_id = reader.text(item, "disable")
@@ -259,6 +237,33 @@ def _extend(
         parameters=params,
         sources=(*parent.sources, file),
     )
+
+
+def _override(
+    reader: _Reader, rule: Rule, override: Node, field: str, checks: dict[str, CheckSpec]
+) -> Rule:
+    """A rule of the parent ruleset with an `overrides.<id>` entry applied."""
+    body = reader.mapping(
+        override, field, {"params", "impact", "remediation", "enabled", "title", "waiver"}
+    )
+    changes: dict[str, Any] = {}
+    if "params" in body:
+        spec = checks[rule.check]
+        changes["params"] = {
+            **rule.params,
+            **_rule_params(reader, body["params"], spec, f"{field}.params"),
+        }
+    if "impact" in body:
+        changes["impact"] = _impact(reader, body["impact"], f"{field}.impact")
+    if "remediation" in body:
+        changes["remediation"] = _remediation(reader, body["remediation"], f"{field}.remediation")
+    if "enabled" in body:
+        changes["enabled"] = _bool(reader, body["enabled"], f"{field}.enabled")
+    if "title" in body:
+        changes["title"] = reader.text(body["title"], f"{field}.title")
+    if "waiver" in body:
+        changes["waiver_text"] = reader.text(body["waiver"], f"{field}.waiver")
+    return _replace(rule, **changes)
 
 
 def _replace(rule: Rule, **changes: Any) -> Rule:

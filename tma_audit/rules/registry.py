@@ -10,11 +10,12 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.limits import MAX_DAYS
 from tma_audit.model import Asset, Inventory, SubjectType, Verdict
+
+T = TypeVar("T")
 
 ParamType = Literal["int", "float", "str", "bool", "str-list", "str-map"]
 
@@ -36,6 +37,20 @@ class Context:
     lifecycle: Lifecycle
     inventory: Inventory
     params: dict[str, Any]
+    #: what checks derive from the whole inventory, built once (see `shared`). The audit
+    #: gives every rule's Context the same dict, so it lives exactly as long as one audit.
+    memo: dict[Callable[[Inventory], Any], Any] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def shared(self, build: Callable[[Inventory], T]) -> T:
+        """`build(inventory)`, computed once per audit (e.g. the firewalls, which every
+        site's MS-6 verdict reads)."""
+        memo = self.memo
+        if build in memo:
+            return cast("T", memo[build])
+        value = memo[build] = build(self.inventory)
+        return value
 
 
 CheckFn = Callable[[Any, Context], Verdict]
@@ -55,6 +70,22 @@ def asset_key(*fields: str) -> KeyFn:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceWanted:
+    """What an unknown verdict of a check wants: a fact of the Evidence section
+    (`tma_audit.evidence`). The first `(text, fact)` of `when` whose text is in the
+    verdict's reason, else `default`. Declared beside the check, with its wording."""
+
+    default: str = "other"
+    when: tuple[tuple[str, str], ...] = ()
+
+    def fact(self, reason: str) -> str:
+        for text, fact in self.when:
+            if text in reason:
+                return fact
+        return self.default
+
+
+@dataclass(frozen=True, slots=True)
 class CheckSpec:
     name: str
     func: CheckFn
@@ -63,56 +94,9 @@ class CheckSpec:
     description: str = ""
     #: per subject type: everything the check reads from such a subject (see KeyFn)
     keys: Mapping[SubjectType, KeyFn] = field(default_factory=dict)
+    #: what its unknown verdicts want (the Evidence section)
+    evidence: EvidenceWanted = EvidenceWanted()
 
-
-#: Parameters every check receives (ruleset-level `parameters`).
-GLOBAL_PARAMS: dict[str, ParamSpec] = {
-    "look_ahead_days": ParamSpec(
-        "int",
-        90,
-        "Warn on passing items whose support, licence or warranty ends within "
-        "this many days of the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "lifecycle_stale_warn_days": ParamSpec(
-        "int",
-        90,
-        "Warn when the lifecycle data is more than this many days older than the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "lifecycle_stale_error_days": ParamSpec(
-        "int",
-        180,
-        "Refuse to audit (exit 3) on lifecycle data more than this many days older than the "
-        "audit date, unless --allow-stale.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_max_days": ParamSpec(
-        "int",
-        365,
-        "Longest a liability waiver may run, approval date to expiry; a longer one is "
-        "honoured only this long (`waivers lint` reports it).",
-        minimum=1,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_warn_days": ParamSpec(
-        "int",
-        30,
-        "Warn about waivers that expire within this many days of the audit date.",
-        minimum=0,
-        maximum=MAX_DAYS,
-    ),
-    "waiver_review_days": ParamSpec(
-        "int",
-        180,
-        "A drafted waiver's expiry / review date: this many days after the audit date.",
-        minimum=1,
-        maximum=MAX_DAYS,
-    ),
-}
 
 CHECKS: dict[str, CheckSpec] = {}
 
@@ -124,6 +108,7 @@ def check(
     params: dict[str, ParamSpec] | None = None,
     description: str = "",
     keys: Mapping[SubjectType, KeyFn] | None = None,
+    evidence: EvidenceWanted | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a name."""
 
@@ -139,6 +124,7 @@ def check(
             params or {},
             description or (func.__doc__ or "").strip(),
             dict(keys or {}),
+            evidence or EvidenceWanted(),
         )
         return func
 

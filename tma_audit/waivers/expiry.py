@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from tma_audit.limits import add_days
-from tma_audit.rules.registry import GLOBAL_PARAMS
+from tma_audit.rules.parameters import GLOBAL_PARAMS
 from tma_audit.waivers.waiver import Waiver
 
 #: Fields without which a waiver covers nothing: it is not signed, or has no end.
