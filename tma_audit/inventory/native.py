@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tma_audit.errors import InventoryError
 from tma_audit.fileio import RefusedReference, read_input, resolve_reference
-from tma_audit.inventory.columns import build_assets, locations
+from tma_audit.inventory.columns import ENUMS, build_assets, locations
 from tma_audit.inventory.csvquote import unterminated_quote_line
 from tma_audit.inventory.fields import (
     CONTROL,
@@ -21,7 +21,7 @@ from tma_audit.inventory.fields import (
     has_control,
     suggest,
 )
-from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
+from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, INVENTORY, OS, FieldSpec
 from tma_audit.model import (
     ALL_KINDS,
     AntivirusProduct,
@@ -36,11 +36,9 @@ from tma_audit.model import (
     CyberInsurance,
     EmailProtection,
     Environment,
-    FormFactor,
     Inventory,
     Location,
     OperatingSystem,
-    Role,
     Site,
     SiteWireless,
     Software,
@@ -518,48 +516,33 @@ def _client(data: dict[str, Any], file: str) -> Client:
     )
 
 
+#: (Asset field, key, key inside that object or "") of each field the loader reads as
+#: stated; `os`, `software` and `location` are built.
+_STATED = tuple(
+    (name, *column.partition(".")[::2])
+    for name, column in ASSET_COLUMNS.items()
+    if name not in ("os", "software", "location")
+)
+
+
 def _asset(
     data: dict[str, Any], file: str, interned: dict[tuple[Any, ...], OperatingSystem]
 ) -> Asset:
+    values: dict[str, Any] = {}
+    for name, key, sub in _STATED:
+        value = (data.get(key) or _EMPTY).get(sub) if sub else data.get(key)
+        members = ENUMS.get(name)
+        values[name] = members[value or None] if members is not None else value
     os_data = data.get("os")
-    patch = data.get("patch") or _EMPTY
-    agent = data.get("antivirus") or _EMPTY
-    backup = data.get("backup") or _EMPTY
-    warranty = data.get("warranty") or _EMPTY
-    role = data.get("role")
-    form = data.get("form")
     os = None
     if os_data:
-        key = (
-            os_data["name"],
-            os_data.get("version"),
-            os_data.get("build"),
-            os_data.get("edition"),
-        )
-        os = interned.get(key)
+        os_key = tuple(os_data.get(sub) for sub in OS.fields)
+        os = interned.get(os_key)
         if os is None:
-            os = interned[key] = OperatingSystem(*key)
+            os = interned[os_key] = OperatingSystem(*os_key)
     return Asset(
-        hostname=data["hostname"],
-        kind=AssetKind(data["kind"]),
-        site=data.get("site"),
-        role=Role(role) if role else None,
+        **values,
         os=os,
-        genuine=data.get("genuine"),
-        licensed=data.get("licensed"),
-        esu_enrolled=data.get("esu_enrolled"),
-        last_patched=patch.get("last_patched"),
-        missing_critical_updates=patch.get("missing_critical"),
-        antivirus=agent.get("agent"),
-        av_definitions=agent.get("definitions"),
-        backup_covered=backup.get("covered"),
-        warranty_expires=warranty.get("expires"),
-        warranty_level=warranty.get("level"),
-        license_expires=data.get("license_expires"),
-        subscription_expires=data.get("subscription_expires"),
-        support_expires=data.get("support_expires"),
-        form=FormFactor(form) if form else None,
-        model=data.get("model"),
         software=tuple(
             Software(
                 name=s["name"],

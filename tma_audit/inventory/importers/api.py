@@ -21,7 +21,11 @@ from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_ta
 from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
 from tma_audit.inventory.importers.merge import Conflict, Merged, merge
 from tma_audit.inventory.importers.registry import PROFILES, detect, get_profile
-from tma_audit.inventory.importers.saved_report import describe_file, describe_inventory, describe_merge
+from tma_audit.inventory.importers.saved_report import (
+    describe_file,
+    describe_inventory,
+    describe_merge,
+)
 from tma_audit.inventory.native import load_yaml_inventory
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import ALL_KINDS, Asset, AssetKind, Client, Coverage, Inventory, Location
