@@ -203,7 +203,7 @@ def csv_columns() -> dict[str, tuple[str, ...]]:
     return columns
 
 
-def _field_spec(path: tuple[str, ...]) -> FieldSpec:
+def field_spec(path: tuple[str, ...]) -> FieldSpec:
     spec = ASSET.fields[path[0]]
     if len(path) == 2:
         assert spec.obj is not None
@@ -252,7 +252,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             raise InventoryError(
                 f"unknown column {raw_name!r}{hint}", file=file, line=1, field=raw_name
             )
-        plan.append((index, name, _field_spec(path)))
+        plan.append((index, name, field_spec(path)))
     for required in ("hostname", "kind"):
         if required not in seen:
             raise InventoryError(

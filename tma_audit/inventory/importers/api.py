@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tma_audit.errors import InputError, InventoryError
 from tma_audit.inventory.columns import build_assets
-from tma_audit.inventory.importers.base import Batch, FileReport, map_table, parse_map
 from tma_audit.inventory.importers.convert import (
     check_companion_sites,
     check_complete_claims,
@@ -19,7 +18,9 @@ from tma_audit.inventory.importers.convert import (
 )
 from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
 from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
+from tma_audit.inventory.importers.mapping import Batch, map_table
 from tma_audit.inventory.importers.merge import Conflict, Merged, merge
+from tma_audit.inventory.importers.profile import FileReport, parse_map
 from tma_audit.inventory.importers.registry import PROFILES, detect, get_profile
 from tma_audit.inventory.importers.saved_report import (
     describe_file,

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from tma_audit.errors import InputError, InventoryError
-from tma_audit.inventory.importers.base import GUESSED
+from tma_audit.inventory.importers.kinds import GUESSED
 from tma_audit.inventory.importers.merge import Conflict
 from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, OS
 from tma_audit.model import Asset, AssetKind, Inventory

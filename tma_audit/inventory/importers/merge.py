@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tma_audit.inventory.columns import locations
-from tma_audit.inventory.importers.base import DERIVED, Batch
+from tma_audit.inventory.importers.kinds import DERIVED
+from tma_audit.inventory.importers.mapping import Batch
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.lifecycle.osnames import parse_version
 from tma_audit.model import AssetKind, Location

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from tma_audit.inventory.importers.base import FileReport
 from tma_audit.inventory.importers.merge import Merged
+from tma_audit.inventory.importers.profile import FileReport
 from tma_audit.lifecycle import Lifecycle, OsFamily
 from tma_audit.model import AssetKind, Inventory
 
