@@ -21,7 +21,7 @@ from tma_audit.inventory.fields import (
     has_control,
     suggest,
 )
-from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, INVENTORY, OS, FieldSpec
+from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, INVENTORY, OS, OS_COLUMNS, FieldSpec
 from tma_audit.model import (
     ALL_KINDS,
     AntivirusProduct,
@@ -44,7 +44,7 @@ from tma_audit.model import (
     Software,
     WirelessNetwork,
 )
-from tma_audit.yamlio import read_yaml_file
+from tma_audit.yamlio import Node, read_yaml_file
 
 if TYPE_CHECKING:
     from tma_audit.lifecycle import Lifecycle
@@ -84,31 +84,7 @@ def load_yaml_inventory(
     interned: dict[tuple[Any, ...], OperatingSystem] = {}
     assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
-    exports: list[Path] = []
-    if data.get("assets_from"):  # the importers import this module: load them late
-        from tma_audit.inventory.importers import is_native_csv
-    for index, name in enumerate(data.get("assets_from") or ()):
-        line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
-        try:
-            reference = resolve_reference(name, path.parent)
-        except RefusedReference as exc:
-            raise InventoryError(
-                str(exc), file=file, line=line, field=f"assets_from[{index}]"
-            ) from None
-        csv_path = reference.resolve()
-        if not csv_path.exists():  # a FIFO or a device exists: the reader refuses it
-            raise InventoryError(
-                f"CSV file {name!r} not found (looked for {csv_path})",
-                file=file,
-                line=line,
-                field=f"assets_from[{index}]",
-            )
-        csv_display = str(Path(file).parent / name) if display is None else name
-        if is_native_csv(csv_path):
-            assets.extend(load_csv_assets(csv_path, csv_display))
-        else:
-            exports.append(Path(csv_display) if display is None else csv_path)
-        sources.append(csv_display)
+    exports = _assets_from(data, root, path, file, display, assets, sources)
     exported = None
     repeated: list[str] = []
     if exports:
@@ -136,6 +112,47 @@ def load_yaml_inventory(
         check_complete_claims(inventory, claimed, inventory.assets, repeated, file, line)
     check_references(inventory)
     return inventory
+
+
+def _assets_from(
+    data: dict[str, Any],
+    root: Node,
+    path: Path,
+    file: str,
+    display: str | None,
+    assets: list[Asset],
+    sources: list[str],
+) -> list[Path]:
+    """Read `assets_from`: native CSVs into `assets`; the exports it names, to import.
+
+    Every file named is appended to `sources`.
+    """
+    exports: list[Path] = []
+    if data.get("assets_from"):  # the importers import this module: load them late
+        from tma_audit.inventory.importers import is_native_csv
+    for index, name in enumerate(data.get("assets_from") or ()):
+        line = root.mapping["assets_from"].items[index].line if root.mapping else 1  # type: ignore[index]
+        try:
+            reference = resolve_reference(name, path.parent)
+        except RefusedReference as exc:
+            raise InventoryError(
+                str(exc), file=file, line=line, field=f"assets_from[{index}]"
+            ) from None
+        csv_path = reference.resolve()
+        if not csv_path.exists():  # a FIFO or a device exists: the reader refuses it
+            raise InventoryError(
+                f"CSV file {name!r} not found (looked for {csv_path})",
+                file=file,
+                line=line,
+                field=f"assets_from[{index}]",
+            )
+        csv_display = str(Path(file).parent / name) if display is None else name
+        if is_native_csv(csv_path):
+            assets.extend(load_csv_assets(csv_path, csv_display))
+        else:
+            exports.append(Path(csv_display) if display is None else csv_path)
+        sources.append(csv_display)
+    return exports
 
 
 def declared_coverage(
@@ -401,6 +418,9 @@ class _Converted(dict[str, Any]):
         return value
 
 
+_RowError = tuple[int, int, InventoryError]  # (row, which check, the error)
+
+
 def _build_csv_assets(
     values: dict[str, list[Any]], lines: list[int], file: str, where: Where
 ) -> list[Asset]:
@@ -409,66 +429,83 @@ def _build_csv_assets(
     Each check runs over a whole column; a file with several mistakes gets the error
     of its first bad row (and in one row: hostname/kind, then os.*, then software).
     """
-    hostnames, kinds = values["hostname"], values["kind"]
-    errors: list[tuple[int, int, InventoryError]] = []  # (row, check, error)
-    keep: list[int] | None = None
-    if None in hostnames or None in kinds:
-        keep = []
-        for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
-            if hostname is not None and kind is not None:
-                keep.append(i)
-            elif any(column[i] is not None for column in values.values()):
-                where.line = lines[i]
-                required = "hostname" if hostname is None else "kind"
-                errors.append(
-                    (i, 0, where.error(f"required field {required!r} is empty", required))
-                )
-                break
-            # else: a row of blanks, skipped
-    os_name = values.get("os.name")
-    others = [values[f] for f in ("os.version", "os.build", "os.edition") if f in values]
-    if others and (os_name is None or None in os_name):
-        for i, name in enumerate(os_name or [None] * len(lines)):
-            if name is None and any(column[i] is not None for column in others):
-                where.line = lines[i]
-                message = "os.name is empty, but other os.* cells are given"
-                errors.append((i, 1, where.error(message, "os.name")))
-                break
     places = locations(file, lines)
-    software: list[tuple[Software, ...]] | None = None
-    cells = values.get(_SOFTWARE_COLUMN)
-    if cells is not None and any(cells):
-        software = [()] * len(lines)
-        parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
-        for i, cell in enumerate(cells):
-            if not cell:
-                continue
-            items = parsed.get(cell)
-            if items is None:
-                where.line = lines[i]
-                try:
-                    items = parsed[cell] = _parse_software_cell(cell, where)
-                except InventoryError as exc:
-                    errors.append((i, 2, exc))
-                    break
-            software[i] = tuple(
-                Software(
-                    name=s["name"],
-                    version=s.get("version"),
-                    licensed=s.get("licensed"),
-                    location=places[i],
-                )
-                for s in items
-            )
+    keep, empty = _rows_to_keep(values, lines, where)
+    software, bad_software = _software_column(values.get(_SOFTWARE_COLUMN), lines, places, where)
+    errors = [e for e in (empty, _os_name_missing(values, lines, where), bad_software) if e]
     if errors:
         raise min(errors, key=lambda error: error[:2])[2]
     if keep is not None:
         values = {name: [column[i] for i in keep] for name, column in values.items()}
-        hostnames, kinds = values["hostname"], values["kind"]
         places = [places[i] for i in keep]
         if software is not None:
             software = [software[i] for i in keep]
-    return build_assets(hostnames, kinds, values, places, software)
+    return build_assets(values["hostname"], values["kind"], values, places, software)
+
+
+def _rows_to_keep(
+    values: dict[str, list[Any]], lines: list[int], where: Where
+) -> tuple[list[int] | None, _RowError | None]:
+    """The rows to keep (None: all), or the first row with an empty hostname or kind."""
+    hostnames, kinds = values["hostname"], values["kind"]
+    if None not in hostnames and None not in kinds:
+        return None, None
+    keep: list[int] = []
+    for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
+        if hostname is not None and kind is not None:
+            keep.append(i)
+        elif any(column[i] is not None for column in values.values()):
+            where.line = lines[i]
+            required = "hostname" if hostname is None else "kind"
+            return keep, (i, 0, where.error(f"required field {required!r} is empty", required))
+        # else: a row of blanks, skipped
+    return keep, None
+
+
+def _os_name_missing(
+    values: dict[str, list[Any]], lines: list[int], where: Where
+) -> _RowError | None:
+    """The first row with other os.* cells but no os.name."""
+    os_name = values.get("os.name")
+    others = [values[f] for f in OS_COLUMNS[1:] if f in values]
+    if not others or (os_name is not None and None not in os_name):
+        return None
+    for i, name in enumerate(os_name or [None] * len(lines)):
+        if name is None and any(column[i] is not None for column in others):
+            where.line = lines[i]
+            message = "os.name is empty, but other os.* cells are given"
+            return i, 1, where.error(message, "os.name")
+    return None
+
+
+def _software_column(
+    cells: list[Any] | None, lines: list[int], places: list[Location], where: Where
+) -> tuple[list[tuple[Software, ...]] | None, _RowError | None]:
+    """Each row's software (None: no row has any), or the first row that fails to parse."""
+    if cells is None or not any(cells):
+        return None, None
+    software: list[tuple[Software, ...]] = [()] * len(lines)
+    parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        items = parsed.get(cell)
+        if items is None:
+            where.line = lines[i]
+            try:
+                items = parsed[cell] = _parse_software_cell(cell, where)
+            except InventoryError as exc:
+                return software, (i, 2, exc)
+        software[i] = tuple(
+            Software(
+                name=s["name"],
+                version=s.get("version"),
+                licensed=s.get("licensed"),
+                location=places[i],
+            )
+            for s in items
+        )
+    return software, None
 
 
 def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:
