@@ -290,6 +290,30 @@ def _empty(cell: str) -> bool:
     return cell == NULL or not cell.strip()
 
 
+def _names_from_fqdns(
+    rows: Rows, names: list[str | None], fqdns: list[str | None], lines: list[int]
+) -> None:
+    """An empty host name is the row's FQDN; with neither, the row is an error."""
+    header = rows.headers.get("hostname") or rows.headers.get("fqdn", "hostname")
+    for j, name in enumerate(names):
+        if name is None:
+            if fqdns[j] is None:
+                raise InventoryError(
+                    "the host name is empty", file=rows.table.file, line=lines[j], field=header
+                )
+            names[j] = fqdns[j]
+
+
+def _split_hosts(hosts: list[str]) -> tuple[list[str], list[str | None] | None]:
+    """Short host names and the domain each name carried (None: no name carried one)."""
+    distinct = set(hosts)
+    joined = "\n".join(distinct)
+    if "." not in joined and "$" not in joined:
+        return hosts, None
+    split = {name: split_host(name) for name in distinct}
+    return [split[name][0] for name in hosts], [split[name][1] for name in hosts]
+
+
 def _batch(rows: Rows) -> Batch:
     table, report = rows.table, rows.report
     n = rows.n
@@ -308,22 +332,9 @@ def _batch(rows: Rows) -> Batch:
     names: list[str | None] = kept(rows.col("hostname"))
     fqdns: list[str | None] = kept(rows.col("fqdn"))
     if None in names:
-        header = rows.headers.get("hostname") or rows.headers.get("fqdn", "hostname")
-        for j, name in enumerate(names):
-            if name is None:
-                if fqdns[j] is None:
-                    raise InventoryError(
-                        "the host name is empty", file=table.file, line=lines[j], field=header
-                    )
-                names[j] = fqdns[j]
+        _names_from_fqdns(rows, names, fqdns, lines)
     hosts = cast(list[str], names)  # no None left
-    distinct = set(hosts)
-    joined = "\n".join(distinct)
-    name_domains: list[str | None] | None = None
-    if "." in joined or "$" in joined:
-        split = {name: split_host(name) for name in distinct}
-        name_domains = [split[name][1] for name in hosts]
-        hosts = [split[name][0] for name in hosts]
+    hosts, name_domains = _split_hosts(hosts)
     report.kept = len(lines)
     fields = {
         name: kept(values)
