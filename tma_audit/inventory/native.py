@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tma_audit.errors import InventoryError
 from tma_audit.fileio import RefusedReference, read_input, resolve_reference
+from tma_audit.inventory.claims import check_complete_claims
 from tma_audit.inventory.columns import ENUMS, build_assets, locations
 from tma_audit.inventory.csvquote import unterminated_quote_line
 from tma_audit.inventory.fields import (
@@ -105,8 +106,6 @@ def load_yaml_inventory(
         coverage=declared_coverage(data, root.key_lines or {}, file, exported, companion),
     )
     if exported is not None:  # the file is the exports' companion: its claims must hold
-        from tma_audit.inventory.importers.convert import check_complete_claims
-
         claimed = frozenset(AssetKind(k) for k in data.get("complete") or ())
         line = root.key_lines.get("complete", 1) if root.key_lines else 1
         check_complete_claims(inventory, claimed, inventory.assets, repeated, file, line)

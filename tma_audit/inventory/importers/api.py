@@ -10,12 +10,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tma_audit.errors import InputError, InventoryError
+from tma_audit.inventory.claims import check_complete_claims
 from tma_audit.inventory.columns import build_assets
-from tma_audit.inventory.importers.convert import (
-    check_companion_sites,
-    check_complete_claims,
-    native_yaml,
-)
+from tma_audit.inventory.importers.convert import check_companion_sites, native_yaml
 from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
 from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
 from tma_audit.inventory.importers.mapping import Batch, map_table
