@@ -552,46 +552,41 @@ def _client(data: dict[str, Any], file: str) -> Client:
     )
 
 
-#: (Asset field, key, key inside that object or "") of each field the loader reads as
-#: stated; `os`, `software` and `location` are built.
+#: (key, key inside that object or "", enum value -> member or None) of each Asset
+#: field, in order; `os`, `software` and `location` are then built in their places.
 _STATED = tuple(
-    (name, *column.partition(".")[::2])
-    for name, column in ASSET_COLUMNS.items()
-    if name not in ("os", "software", "location")
+    (*column.partition(".")[::2], ENUMS.get(name)) for name, column in ASSET_COLUMNS.items()
 )
+_OS_AT, _SOFTWARE_AT, _LOCATION_AT = map(Asset._fields.index, ("os", "software", "location"))
 
 
 def _asset(
     data: dict[str, Any], file: str, interned: dict[tuple[Any, ...], OperatingSystem]
 ) -> Asset:
-    values: dict[str, Any] = {}
-    for name, key, sub in _STATED:
+    values: list[Any] = []
+    for key, sub, members in _STATED:
         value = (data.get(key) or _EMPTY).get(sub) if sub else data.get(key)
-        members = ENUMS.get(name)
-        values[name] = members[value or None] if members is not None else value
-    os_data = data.get("os")
-    os = None
+        values.append(value if members is None else members[value or None])
+    os_data, os = values[_OS_AT], None
     if os_data:
         os_key = tuple(os_data.get(sub) for sub in OS.fields)
         os = interned.get(os_key)
         if os is None:
             os = interned[os_key] = OperatingSystem(*os_key)
-    return Asset(
-        **values,
-        os=os,
-        software=tuple(
-            Software(
-                name=s["name"],
-                version=s.get("version"),
-                licensed=s.get("licensed"),
-                genuine=s.get("genuine"),
-                support_expires=s.get("support_expires"),
-                location=_loc(file, s),
-            )
-            for s in data.get("software") or ()
-        ),
-        location=_loc(file, data),
+    values[_OS_AT] = os
+    values[_SOFTWARE_AT] = tuple(
+        Software(
+            name=s["name"],
+            version=s.get("version"),
+            licensed=s.get("licensed"),
+            genuine=s.get("genuine"),
+            support_expires=s.get("support_expires"),
+            location=_loc(file, s),
+        )
+        for s in values[_SOFTWARE_AT] or ()
     )
+    values[_LOCATION_AT] = _loc(file, data)
+    return tuple.__new__(Asset, values)  # in Asset's order: no keyword matching
 
 
 _R = TypeVar("_R")

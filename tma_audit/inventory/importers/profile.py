@@ -20,6 +20,7 @@ from tma_audit.inventory.importers.dates import DateDecision
 from tma_audit.inventory.importers.kinds import GUESSED, TypeKind, kind_from_type, os_kind
 from tma_audit.inventory.importers.osclean import is_mobile_os
 from tma_audit.inventory.native import csv_columns, field_spec
+from tma_audit.inventory.schema import OS_COLUMNS
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import AssetKind
 
@@ -175,9 +176,8 @@ class Rows:
 
     def kinds_from_os(self) -> None:
         """Kinds from the OS for rows no type column decided (and a guess when no OS)."""
-        names, versions = self.col("os.name"), self.col("os.version")
-        builds, editions = self.col("os.build"), self.col("os.edition")
-        keys = list(zip(names, versions, builds, editions, strict=True))
+        names = self.col("os.name")
+        keys = list(zip(*map(self.col, OS_COLUMNS), strict=True))
         cache = {key: os_kind(self.lifecycle, *key) for key in set(keys)}
         todo: Sequence[int]
         if self.kind.count(None) == self.n and self.skip.count(None) == self.n:
