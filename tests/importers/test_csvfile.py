@@ -203,13 +203,13 @@ def test_null_marks_match_the_reference(delimiter: str, end: str) -> None:
     ],
 )
 def test_text_columns_strip_and_null(cells: tuple[str, ...], expected: list[str | None]) -> None:
-    from tma_audit.inventory.importers.base import text_column
+    from tma_audit.inventory.importers.mapping import text_column
 
     assert text_column(cells, "Name", "a.csv", list(range(2, 2 + len(cells)))) == expected
 
 
 def test_text_column_refuses_control_characters() -> None:
-    from tma_audit.inventory.importers.base import text_column
+    from tma_audit.inventory.importers.mapping import text_column
 
     with pytest.raises(InventoryError) as info:
         text_column(("PC01", "PC\x0702"), "Name", "a.csv", [2, 3])

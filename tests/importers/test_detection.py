@@ -10,7 +10,8 @@ from tests.importers.conftest import FIXTURES
 from tma_audit.errors import InputError, InventoryError
 from tma_audit.inventory.importers import is_native_csv
 from tma_audit.inventory.importers.api import ImportOptions, import_files
-from tma_audit.inventory.importers.base import kind_from_type, parse_map
+from tma_audit.inventory.importers.kinds import kind_from_type
+from tma_audit.inventory.importers.profile import parse_map
 from tma_audit.inventory.importers.registry import PROFILES, get_profile
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import AssetKind

@@ -361,6 +361,6 @@ def test_os_string(index: int, imported: dict[int, Asset], lifecycle: Lifecycle)
     ],
 )
 def test_os_names_are_cleaned_of_export_damage(raw: str, clean: str) -> None:
-    from tma_audit.inventory.importers.base import clean_os_name
+    from tma_audit.inventory.importers.osclean import clean_os_name
 
     assert clean_os_name(raw) == clean

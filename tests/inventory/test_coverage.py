@@ -18,7 +18,7 @@ from tma_audit.audit import run_audit
 from tma_audit.errors import InventoryError
 from tma_audit.inventory import load_inventories, load_inventory
 from tma_audit.inventory.importers.api import ImportOptions, convert_exports, import_files
-from tma_audit.inventory.importers.report import describe_coverage
+from tma_audit.inventory.importers.saved_report import describe_coverage
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import ALL_KINDS, AssetKind, AuditResult, Outcome, Ruleset
 

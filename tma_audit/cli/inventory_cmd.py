@@ -98,7 +98,7 @@ def validate(
     from tma_audit.inventory import load_inventory
     from tma_audit.inventory.importers import is_native_csv
     from tma_audit.inventory.importers.api import ImportOptions, describe_import, import_files
-    from tma_audit.inventory.importers.report import describe_inventory
+    from tma_audit.inventory.importers.saved_report import describe_inventory
 
     lifecycle = _lifecycle(data)
     exporting = bool(source or mapping)

@@ -29,7 +29,8 @@ def load_inventory(
 ) -> Inventory:
     """Load an inventory, choosing the form by the file's extension and header.
 
-    A native YAML or CSV file loads as before. Any other CSV is a real export (AD,
+    A native YAML file, or a CSV whose header names native fields, loads with the
+    native loader (:mod:`.native`). Any other CSV is a real export (AD,
     Intune, …) read by the importers (docs/importers.md): `source`, `mapping` and
     `date_order` are `--source`, `--map` and `--date-order`; `notify` receives what the
     import wants the user to know (the source detected, guesses, conflicts).

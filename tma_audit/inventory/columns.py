@@ -11,11 +11,14 @@ from collections.abc import Mapping, Sequence
 from itertools import repeat
 from typing import Any
 
+from tma_audit.inventory.schema import ASSET_COLUMNS, OS_COLUMNS
 from tma_audit.model import Asset, AssetKind, FormFactor, Location, OperatingSystem, Role, Software
 
 _KINDS: dict[str, AssetKind] = {k.value: k for k in AssetKind}
 _ROLES: dict[str | None, Role | None] = {None: None, **{r.value: r for r in Role}}
 _FORMS: dict[str | None, FormFactor | None] = {None: None, **{f.value: f for f in FormFactor}}
+#: Asset fields whose cells are enum values: value -> member
+ENUMS: dict[str, Mapping[Any, Any]] = {"kind": _KINDS, "role": _ROLES, "form": _FORMS}
 
 
 def locations(file: str, lines: Sequence[int]) -> list[Location]:
@@ -42,35 +45,26 @@ def build_assets(
     def col(name: str) -> Sequence[Any]:
         return fields.get(name) or nothing
 
-    os_keys = list(
-        zip(col("os.name"), col("os.version"), col("os.build"), col("os.edition"), strict=True)
-    )
+    os_keys = list(zip(*map(col, OS_COLUMNS), strict=True))
     systems: dict[tuple[Any, ...], OperatingSystem | None] = {
         key: OperatingSystem(*key) if key[0] is not None else None for key in set(os_keys)
     }
-    columns = (
-        hostnames,
-        list(map(_KINDS.__getitem__, kinds)),
-        col("site"),
-        list(map(_ROLES.__getitem__, col("role"))),
-        list(map(systems.__getitem__, os_keys)),
-        col("genuine"),
-        col("licensed"),
-        col("esu_enrolled"),
-        col("patch.last_patched"),
-        col("patch.missing_critical"),
-        col("antivirus.agent"),
-        col("antivirus.definitions"),
-        col("backup.covered"),
-        col("warranty.expires"),
-        col("warranty.level"),
-        col("license_expires"),
-        col("subscription_expires"),
-        col("support_expires"),
-        list(map(_FORMS.__getitem__, col("form"))),
-        col("model"),
-        software if software is not None else [()] * n,
-        where,
-    )
+    built: dict[str, Sequence[Any]] = {
+        "hostname": hostnames,
+        "kind": list(map(_KINDS.__getitem__, kinds)),
+        "os": list(map(systems.__getitem__, os_keys)),
+        "software": software if software is not None else [()] * n,
+        "location": where,
+    }
+    columns = [
+        built[name] if name in built else _column(name, col(column))
+        for name, column in ASSET_COLUMNS.items()
+    ]
     # Asset(...) without the NamedTuple's Python-level __new__: tuple.__new__ in C
     return list(map(tuple.__new__, repeat(Asset), zip(*columns, strict=True)))
+
+
+def _column(name: str, cells: Sequence[Any]) -> Sequence[Any]:
+    """A plain field's cells as the Asset holds them (enum values become enums)."""
+    members = ENUMS.get(name)
+    return cells if members is None else list(map(members.__getitem__, cells))

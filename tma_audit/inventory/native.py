@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from tma_audit.errors import InventoryError
 from tma_audit.fileio import RefusedReference, read_input, resolve_reference
-from tma_audit.inventory.columns import build_assets, locations
+from tma_audit.inventory.claims import check_complete_claims
+from tma_audit.inventory.columns import ENUMS, build_assets, locations
 from tma_audit.inventory.csvquote import runaway_quote, unterminated_quote_line
 from tma_audit.inventory.fields import (
     CONTROL,
@@ -21,7 +22,7 @@ from tma_audit.inventory.fields import (
     has_control,
     suggest,
 )
-from tma_audit.inventory.schema import ASSET, INVENTORY, FieldSpec
+from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, INVENTORY, OS, OS_COLUMNS, FieldSpec
 from tma_audit.model import (
     ALL_KINDS,
     AntivirusProduct,
@@ -36,17 +37,15 @@ from tma_audit.model import (
     CyberInsurance,
     EmailProtection,
     Environment,
-    FormFactor,
     Inventory,
     Location,
     OperatingSystem,
-    Role,
     Site,
     SiteWireless,
     Software,
     WirelessNetwork,
 )
-from tma_audit.yamlio import read_yaml_file
+from tma_audit.yamlio import Node, read_yaml_file
 
 if TYPE_CHECKING:
     from tma_audit.lifecycle import Lifecycle
@@ -86,6 +85,47 @@ def load_yaml_inventory(
     interned: dict[tuple[Any, ...], OperatingSystem] = {}
     assets = [_asset(a, file, interned) for a in data.get("assets") or ()]
     sources = [file]
+    exports = _assets_from(data, root, path, file, display, assets, sources)
+    exported = None
+    repeated: list[str] = []
+    if exports:
+        from tma_audit.inventory.importers.api import import_files
+        from tma_audit.lifecycle import load_shipped
+
+        imported = import_files(exports, lifecycle or load_shipped())
+        exported, repeated = imported.inventory, imported.merged.repeated
+        assets.extend(exported.assets)
+    environment = _environment(data.get("environment"), file)
+    attestations = _attestations(data.get("attestations"), file)
+    inventory = Inventory(
+        client=client,
+        assets=tuple(assets),
+        environment=environment,
+        attestations=attestations,
+        sources=tuple(sources),
+        coverage=declared_coverage(data, root.key_lines or {}, file, exported, companion),
+    )
+    if exported is not None:  # the file is the exports' companion: its claims must hold
+        claimed = frozenset(AssetKind(k) for k in data.get("complete") or ())
+        line = root.key_lines.get("complete", 1) if root.key_lines else 1
+        check_complete_claims(inventory, claimed, inventory.assets, repeated, file, line)
+    check_references(inventory)
+    return inventory
+
+
+def _assets_from(
+    data: dict[str, Any],
+    root: Node,
+    path: Path,
+    file: str,
+    display: str | None,
+    assets: list[Asset],
+    sources: list[str],
+) -> list[Path]:
+    """Read `assets_from`: native CSVs into `assets`; the exports it names, to import.
+
+    Every file named is appended to `sources`.
+    """
     exports: list[Path] = []
     if data.get("assets_from"):  # the importers import this module: load them late
         from tma_audit.inventory.importers import is_native_csv
@@ -111,33 +151,7 @@ def load_yaml_inventory(
         else:
             exports.append(Path(csv_display) if display is None else csv_path)
         sources.append(csv_display)
-    exported = None
-    repeated: list[str] = []
-    if exports:
-        from tma_audit.inventory.importers.api import import_files
-        from tma_audit.lifecycle import load_shipped
-
-        imported = import_files(exports, lifecycle or load_shipped())
-        exported, repeated = imported.inventory, imported.merged.repeated
-        assets.extend(exported.assets)
-    environment = _environment(data.get("environment"), file)
-    attestations = _attestations(data.get("attestations"), file)
-    inventory = Inventory(
-        client=client,
-        assets=tuple(assets),
-        environment=environment,
-        attestations=attestations,
-        sources=tuple(sources),
-        coverage=declared_coverage(data, root.key_lines or {}, file, exported, companion),
-    )
-    if exported is not None:  # the file is the exports' companion: its claims must hold
-        from tma_audit.inventory.importers.convert import check_complete_claims
-
-        claimed = frozenset(AssetKind(k) for k in data.get("complete") or ())
-        line = root.key_lines.get("complete", 1) if root.key_lines else 1
-        check_complete_claims(inventory, claimed, inventory.assets, repeated, file, line)
-    check_references(inventory)
-    return inventory
+    return exports
 
 
 def declared_coverage(
@@ -205,7 +219,7 @@ def csv_columns() -> dict[str, tuple[str, ...]]:
     return columns
 
 
-def _field_spec(path: tuple[str, ...]) -> FieldSpec:
+def field_spec(path: tuple[str, ...]) -> FieldSpec:
     spec = ASSET.fields[path[0]]
     if len(path) == 2:
         assert spec.obj is not None
@@ -254,7 +268,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             raise InventoryError(
                 f"unknown column {raw_name!r}{hint}", file=file, line=1, field=raw_name
             )
-        plan.append((index, name, _field_spec(path)))
+        plan.append((index, name, field_spec(path)))
     for required in ("hostname", "kind"):
         if required not in seen:
             raise InventoryError(
@@ -411,6 +425,9 @@ class _Converted(dict[str, Any]):
         return value
 
 
+_RowError = tuple[int, int, InventoryError]  # (row, which check, the error)
+
+
 def _build_csv_assets(
     values: dict[str, list[Any]], lines: list[int], file: str, where: Where
 ) -> list[Asset]:
@@ -419,66 +436,83 @@ def _build_csv_assets(
     Each check runs over a whole column; a file with several mistakes gets the error
     of its first bad row (and in one row: hostname/kind, then os.*, then software).
     """
-    hostnames, kinds = values["hostname"], values["kind"]
-    errors: list[tuple[int, int, InventoryError]] = []  # (row, check, error)
-    keep: list[int] | None = None
-    if None in hostnames or None in kinds:
-        keep = []
-        for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
-            if hostname is not None and kind is not None:
-                keep.append(i)
-            elif any(column[i] is not None for column in values.values()):
-                where.line = lines[i]
-                required = "hostname" if hostname is None else "kind"
-                errors.append(
-                    (i, 0, where.error(f"required field {required!r} is empty", required))
-                )
-                break
-            # else: a row of blanks, skipped
-    os_name = values.get("os.name")
-    others = [values[f] for f in ("os.version", "os.build", "os.edition") if f in values]
-    if others and (os_name is None or None in os_name):
-        for i, name in enumerate(os_name or [None] * len(lines)):
-            if name is None and any(column[i] is not None for column in others):
-                where.line = lines[i]
-                message = "os.name is empty, but other os.* cells are given"
-                errors.append((i, 1, where.error(message, "os.name")))
-                break
     places = locations(file, lines)
-    software: list[tuple[Software, ...]] | None = None
-    cells = values.get(_SOFTWARE_COLUMN)
-    if cells is not None and any(cells):
-        software = [()] * len(lines)
-        parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
-        for i, cell in enumerate(cells):
-            if not cell:
-                continue
-            items = parsed.get(cell)
-            if items is None:
-                where.line = lines[i]
-                try:
-                    items = parsed[cell] = _parse_software_cell(cell, where)
-                except InventoryError as exc:
-                    errors.append((i, 2, exc))
-                    break
-            software[i] = tuple(
-                Software(
-                    name=s["name"],
-                    version=s.get("version"),
-                    licensed=s.get("licensed"),
-                    location=places[i],
-                )
-                for s in items
-            )
+    keep, empty = _rows_to_keep(values, lines, where)
+    software, bad_software = _software_column(values.get(_SOFTWARE_COLUMN), lines, places, where)
+    errors = [e for e in (empty, _os_name_missing(values, lines, where), bad_software) if e]
     if errors:
         raise min(errors, key=lambda error: error[:2])[2]
     if keep is not None:
         values = {name: [column[i] for i in keep] for name, column in values.items()}
-        hostnames, kinds = values["hostname"], values["kind"]
         places = [places[i] for i in keep]
         if software is not None:
             software = [software[i] for i in keep]
-    return build_assets(hostnames, kinds, values, places, software)
+    return build_assets(values["hostname"], values["kind"], values, places, software)
+
+
+def _rows_to_keep(
+    values: dict[str, list[Any]], lines: list[int], where: Where
+) -> tuple[list[int] | None, _RowError | None]:
+    """The rows to keep (None: all), or the first row with an empty hostname or kind."""
+    hostnames, kinds = values["hostname"], values["kind"]
+    if None not in hostnames and None not in kinds:
+        return None, None
+    keep: list[int] = []
+    for i, (hostname, kind) in enumerate(zip(hostnames, kinds, strict=True)):
+        if hostname is not None and kind is not None:
+            keep.append(i)
+        elif any(column[i] is not None for column in values.values()):
+            where.line = lines[i]
+            required = "hostname" if hostname is None else "kind"
+            return keep, (i, 0, where.error(f"required field {required!r} is empty", required))
+        # else: a row of blanks, skipped
+    return keep, None
+
+
+def _os_name_missing(
+    values: dict[str, list[Any]], lines: list[int], where: Where
+) -> _RowError | None:
+    """The first row with other os.* cells but no os.name."""
+    os_name = values.get("os.name")
+    others = [values[f] for f in OS_COLUMNS[1:] if f in values]
+    if not others or (os_name is not None and None not in os_name):
+        return None
+    for i, name in enumerate(os_name or [None] * len(lines)):
+        if name is None and any(column[i] is not None for column in others):
+            where.line = lines[i]
+            message = "os.name is empty, but other os.* cells are given"
+            return i, 1, where.error(message, "os.name")
+    return None
+
+
+def _software_column(
+    cells: list[Any] | None, lines: list[int], places: list[Location], where: Where
+) -> tuple[list[tuple[Software, ...]] | None, _RowError | None]:
+    """Each row's software (None: no row has any), or the first row that fails to parse."""
+    if cells is None or not any(cells):
+        return None, None
+    software: list[tuple[Software, ...]] = [()] * len(lines)
+    parsed: dict[str, list[dict[str, Any]]] = {}  # cells repeat: parse each once
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        items = parsed.get(cell)
+        if items is None:
+            where.line = lines[i]
+            try:
+                items = parsed[cell] = _parse_software_cell(cell, where)
+            except InventoryError as exc:
+                return software, (i, 2, exc)
+        software[i] = tuple(
+            Software(
+                name=s["name"],
+                version=s.get("version"),
+                licensed=s.get("licensed"),
+                location=places[i],
+            )
+            for s in items
+        )
+    return software, None
 
 
 def _parse_software_cell(text: str, where: Where) -> list[dict[str, Any]]:
@@ -526,61 +560,41 @@ def _client(data: dict[str, Any], file: str) -> Client:
     )
 
 
+#: (key, key inside that object or "", enum value -> member or None) of each Asset
+#: field, in order; `os`, `software` and `location` are then built in their places.
+_STATED = tuple(
+    (*column.partition(".")[::2], ENUMS.get(name)) for name, column in ASSET_COLUMNS.items()
+)
+_OS_AT, _SOFTWARE_AT, _LOCATION_AT = map(Asset._fields.index, ("os", "software", "location"))
+
+
 def _asset(
     data: dict[str, Any], file: str, interned: dict[tuple[Any, ...], OperatingSystem]
 ) -> Asset:
-    os_data = data.get("os")
-    patch = data.get("patch") or _EMPTY
-    agent = data.get("antivirus") or _EMPTY
-    backup = data.get("backup") or _EMPTY
-    warranty = data.get("warranty") or _EMPTY
-    role = data.get("role")
-    form = data.get("form")
-    os = None
+    values: list[Any] = []
+    for key, sub, members in _STATED:
+        value = (data.get(key) or _EMPTY).get(sub) if sub else data.get(key)
+        values.append(value if members is None else members[value or None])
+    os_data, os = values[_OS_AT], None
     if os_data:
-        key = (
-            os_data["name"],
-            os_data.get("version"),
-            os_data.get("build"),
-            os_data.get("edition"),
-        )
-        os = interned.get(key)
+        os_key = tuple(os_data.get(sub) for sub in OS.fields)
+        os = interned.get(os_key)
         if os is None:
-            os = interned[key] = OperatingSystem(*key)
-    return Asset(
-        hostname=data["hostname"],
-        kind=AssetKind(data["kind"]),
-        site=data.get("site"),
-        role=Role(role) if role else None,
-        os=os,
-        genuine=data.get("genuine"),
-        licensed=data.get("licensed"),
-        esu_enrolled=data.get("esu_enrolled"),
-        last_patched=patch.get("last_patched"),
-        missing_critical_updates=patch.get("missing_critical"),
-        antivirus=agent.get("agent"),
-        av_definitions=agent.get("definitions"),
-        backup_covered=backup.get("covered"),
-        warranty_expires=warranty.get("expires"),
-        warranty_level=warranty.get("level"),
-        license_expires=data.get("license_expires"),
-        subscription_expires=data.get("subscription_expires"),
-        support_expires=data.get("support_expires"),
-        form=FormFactor(form) if form else None,
-        model=data.get("model"),
-        software=tuple(
-            Software(
-                name=s["name"],
-                version=s.get("version"),
-                licensed=s.get("licensed"),
-                genuine=s.get("genuine"),
-                support_expires=s.get("support_expires"),
-                location=_loc(file, s),
-            )
-            for s in data.get("software") or ()
-        ),
-        location=_loc(file, data),
+            os = interned[os_key] = OperatingSystem(*os_key)
+    values[_OS_AT] = os
+    values[_SOFTWARE_AT] = tuple(
+        Software(
+            name=s["name"],
+            version=s.get("version"),
+            licensed=s.get("licensed"),
+            genuine=s.get("genuine"),
+            support_expires=s.get("support_expires"),
+            location=_loc(file, s),
+        )
+        for s in values[_SOFTWARE_AT] or ()
     )
+    values[_LOCATION_AT] = _loc(file, data)
+    return tuple.__new__(Asset, values)  # in Asset's order: no keyword matching
 
 
 _R = TypeVar("_R")

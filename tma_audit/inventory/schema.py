@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tma_audit.model import KIND_ALIASES, FormFactor, Role
+from tma_audit.model import KIND_ALIASES, Asset, FormFactor, OperatingSystem, Role
 
 FieldType = Literal["str", "int", "bool", "date", "enum", "object", "list", "str-or-none"]
 
@@ -196,6 +196,59 @@ ASSET = ObjectSpec(
         "software": _list(SOFTWARE, "Server or desktop software beyond the OS."),
     },
 )
+
+#: Asset field (``model.Asset``, in its order) -> where the native forms state it: a key
+#: of the asset mapping, or ``group.key`` inside one of its objects (the CSV column of
+#: that name). ``os`` (the whole object), ``software`` (a list) and ``location`` (where
+#: the asset was stated) are built by the loaders. The CSV loader, the importers, the
+#: YAML writer of `inventory convert` and the JSON Schema all follow this table, so an
+#: inventory field is added here (and to ``ASSET`` above and ``model.Asset``) only.
+ASSET_COLUMNS: dict[str, str] = {
+    "hostname": "hostname",
+    "kind": "kind",
+    "site": "site",
+    "role": "role",
+    "os": "os",
+    "genuine": "genuine",
+    "licensed": "licensed",
+    "esu_enrolled": "esu_enrolled",
+    "last_patched": "patch.last_patched",
+    "missing_critical_updates": "patch.missing_critical",
+    "antivirus": "antivirus.agent",
+    "av_definitions": "antivirus.definitions",
+    "backup_covered": "backup.covered",
+    "warranty_expires": "warranty.expires",
+    "warranty_level": "warranty.level",
+    "license_expires": "license_expires",
+    "subscription_expires": "subscription_expires",
+    "support_expires": "support_expires",
+    "form": "form",
+    "model": "model",
+    "software": "software",
+    "location": "",
+}
+
+#: The CSV columns of the OS, in ``OperatingSystem``'s order (its positional arguments).
+OS_COLUMNS: tuple[str, ...] = tuple(f"os.{key}" for key in OS.fields)
+
+
+def _check_tables() -> None:
+    """The tables above must match the model and the asset spec (checked on import)."""
+    if tuple(ASSET_COLUMNS) != Asset._fields:
+        raise AssertionError("schema.ASSET_COLUMNS must list model.Asset's fields in order")
+    if tuple(OS.fields) != OperatingSystem._fields:
+        raise AssertionError("schema.OS must list model.OperatingSystem's fields in order")
+    stated = {column.partition(".")[0] for column in ASSET_COLUMNS.values() if column}
+    if stated != set(ASSET.fields):
+        raise AssertionError("schema.ASSET_COLUMNS and schema.ASSET must name the same keys")
+    for column in ASSET_COLUMNS.values():
+        group, _, key = column.partition(".")
+        spec = ASSET.fields.get(group)
+        if key and (spec is None or spec.obj is None or key not in spec.obj.fields):
+            raise AssertionError(f"schema.ASSET has no {column!r}")
+
+
+_check_tables()
 
 AV_PRODUCT = ObjectSpec(
     "antivirus product",

@@ -3,10 +3,13 @@ FortiManager, a generic CSV) read into the native inventory model. See docs/impo
 
 The seams, one module each: :mod:`.csvfile` reads an export (encoding, preamble,
 delimiter, nulls, headers), :mod:`.dates` reads its dates, one module per source holds
-its :class:`~.base.Profile`, :mod:`.registry` tells the source from the headers,
-:mod:`.base` maps columns to fields, :mod:`.merge` merges files by host, :mod:`.assets`
-builds the model, :mod:`.convert` writes a native YAML inventory, :mod:`.report` the
-human summaries, and :mod:`.api` holds the entry points. Pure: no printing, no clock.
+its :class:`~.profile.Profile`, :mod:`.registry` tells the source from the headers,
+:mod:`.profile` declares the fields a column can feed and the rows a profile works on,
+:mod:`.mapping` maps columns to fields (kinds from :mod:`.kinds`, OS names cleaned by
+:mod:`.osclean`), :mod:`.merge` merges files by host,
+:func:`tma_audit.inventory.columns.build_assets` builds the model, :mod:`.convert` writes
+a native YAML inventory, :mod:`.saved_report` the human summaries, and :mod:`.api` holds
+the entry points. Pure: no printing, no clock.
 
 This module itself stays light (the native CSV path asks :func:`is_native_csv` first and
 should not pay for loading every importer).

@@ -1,7 +1,7 @@
 """Active Directory: `Get-ADComputer … | Export-Csv`, any column selection.
 
 An AD export has no device kind: `Server` in the OS name decides server vs workstation
-(see :func:`~tma_audit.inventory.importers.base.os_kind`); appliances (NetApp, F5,
+(see :func:`~tma_audit.inventory.importers.kinds.os_kind`); appliances (NetApp, F5,
 Cisco ISE) are their own products. Computer objects with no OS (pre-staged) are kept and
 audited as unknown. Multi-valued properties exported without `-join` arrive as the literal
 type name; they are reported, never read.
@@ -9,8 +9,8 @@ type name; they are reported, never read.
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_keys
+from tma_audit.inventory.importers.profile import Profile, Rows
 from tma_audit.model import AssetKind
 
 _MULTI_VALUED = "Microsoft.ActiveDirectory.Management.ADPropertyValueCollection"

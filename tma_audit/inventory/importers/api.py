@@ -10,18 +10,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tma_audit.errors import InputError, InventoryError
+from tma_audit.inventory.claims import check_complete_claims
 from tma_audit.inventory.columns import build_assets
-from tma_audit.inventory.importers.base import Batch, FileReport, map_table, parse_map
-from tma_audit.inventory.importers.convert import (
-    check_companion_sites,
-    check_complete_claims,
-    native_yaml,
-)
+from tma_audit.inventory.importers.convert import check_companion_sites, native_yaml
 from tma_audit.inventory.importers.csvfile import Table, delimiter_name, read_table
 from tma_audit.inventory.importers.dates import DATE_ORDER_ALIASES, DateOrder
+from tma_audit.inventory.importers.mapping import Batch, map_table
 from tma_audit.inventory.importers.merge import Conflict, Merged, merge
+from tma_audit.inventory.importers.profile import FileReport, parse_map
 from tma_audit.inventory.importers.registry import PROFILES, detect, get_profile
-from tma_audit.inventory.importers.report import describe_file, describe_inventory, describe_merge
+from tma_audit.inventory.importers.saved_report import (
+    describe_file,
+    describe_inventory,
+    describe_merge,
+)
 from tma_audit.inventory.native import load_yaml_inventory
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.model import ALL_KINDS, Asset, AssetKind, Client, Coverage, Inventory, Location

@@ -12,12 +12,14 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
-from tma_audit.errors import InputError, InventoryError
-from tma_audit.inventory.importers.base import GUESSED
+from tma_audit.errors import InputError
+from tma_audit.inventory.importers.kinds import GUESSED
 from tma_audit.inventory.importers.merge import Conflict
-from tma_audit.model import Asset, AssetKind, Inventory
+from tma_audit.inventory.schema import ASSET, ASSET_COLUMNS, OS
+from tma_audit.model import Asset, Inventory
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9 _./()+@&,-]*")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none", "~"})
@@ -43,52 +45,42 @@ def scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+#: The asset mapping's keys in the order an imported asset is written: `hostname` and
+#: `kind` first, what the device is (`model`, `form`) after its `role`, then the rest as
+#: the schema lists them. Lists (`software`) are not written: imports state none.
+_EARLY = ("model", "form")
+_WRITTEN = tuple(
+    key
+    for key in dict.fromkeys(("site", "role", *_EARLY, *ASSET.fields))  # each key once
+    if key not in ("hostname", "kind") and ASSET.fields[key].type != "list"
+)
+#: native column (`patch.last_patched`, `site`) -> Asset field
+_FIELD_OF = {column: name for name, column in ASSET_COLUMNS.items()}
+
+
 def _lines(asset: Asset) -> list[str]:
     out = [f"  - hostname: {scalar(asset.hostname)}", f"    kind: {asset.kind.value}"]
-
-    def put(key: str, value: Any, indent: str = "    ") -> None:
-        if value is not None:
-            out.append(f"{indent}{key}: {scalar(value)}")
-
-    def group(key: str, items: Sequence[tuple[str, Any]]) -> None:
-        present = [(k, v) for k, v in items if v is not None]
+    for key in _WRITTEN:
+        spec = ASSET.fields[key]
+        if key == "os":
+            items = list(zip(OS.fields, asset.os or (), strict=False))
+        elif spec.obj is not None:
+            items = [(sub, _value(asset, f"{key}.{sub}")) for sub in spec.obj.fields]
+        else:
+            value = _value(asset, key)
+            if value is not None:
+                out.append(f"    {key}: {scalar(value)}")
+            continue
+        present = [(sub, value) for sub, value in items if value is not None]
         if present:
             out.append(f"    {key}:")
-            for k, v in present:
-                put(k, v, "      ")
-
-    put("site", asset.site)
-    put("role", asset.role.value if asset.role else None)
-    put("model", asset.model)
-    put("form", asset.form.value if asset.form else None)
-    if asset.os is not None:
-        os = asset.os
-        group(
-            "os",
-            [
-                ("name", os.name),
-                ("version", os.version),
-                ("build", os.build),
-                ("edition", os.edition),
-            ],
-        )
-    put("genuine", asset.genuine)
-    put("licensed", asset.licensed)
-    put("esu_enrolled", asset.esu_enrolled)
-    group(
-        "patch",
-        [
-            ("last_patched", asset.last_patched),
-            ("missing_critical", asset.missing_critical_updates),
-        ],
-    )
-    group("antivirus", [("agent", asset.antivirus), ("definitions", asset.av_definitions)])
-    group("backup", [("covered", asset.backup_covered)])
-    group("warranty", [("expires", asset.warranty_expires), ("level", asset.warranty_level)])
-    put("license_expires", asset.license_expires)
-    put("subscription_expires", asset.subscription_expires)
-    put("support_expires", asset.support_expires)
+            out.extend(f"      {sub}: {scalar(value)}" for sub, value in present)
     return out
+
+
+def _value(asset: Asset, column: str) -> Any:
+    value = getattr(asset, _FIELD_OF[column])
+    return value.value if isinstance(value, Enum) else value
 
 
 def native_yaml(
@@ -196,56 +188,3 @@ def check_companion_sites(companion: Inventory, assets: Sequence[Asset], file: s
                 f"companion does not declare (client.sites: {', '.join(sorted(declared))})",
                 file=file,
             )
-
-
-def check_complete_claims(
-    companion: Inventory,
-    claimed: frozenset[AssetKind],
-    assets: Sequence[Asset],
-    repeated: Sequence[str],
-    file: str,
-    line: int,
-) -> None:
-    """A companion's `complete:` claim must hold: every asset of a kind it claims is
-    listed once and at a site the companion declares (otherwise exit 2).
-
-    ``claimed``: the kinds of its top-level `complete:`, on ``line``; the per-site
-    claims are in its coverage. ``repeated``: hosts with more than one record in one
-    export.
-    """
-    coverage = companion.coverage
-    sites = companion.client.sites
-    declared = {s.name for s in sites}
-    claims: list[tuple[frozenset[AssetKind], str | None, int, str]] = []
-    if claimed:
-        claims.append((claimed, None, line, "complete"))
-    for index, declared_site in enumerate(sites):
-        name = declared_site.name
-        kinds = frozenset().union(*(k for n, k in coverage.site_kinds if n == name))
-        if kinds:
-            where = declared_site.location.line if declared_site.location else line
-            claims.append((kinds, name, where, f"client.sites[{index}].complete"))
-    if not claims:
-        return
-    twice = set(repeated)
-    for asset in assets:
-        for kinds, site, where, field in claims:
-            if asset.kind not in kinds or (site is not None and asset.site not in (site, None)):
-                continue
-            place = f" ({asset.location})" if asset.location else ""
-            claim = f"the companion says every {asset.kind.value} is listed"
-            problem = None
-            if asset.hostname in twice:
-                problem = f"{asset.hostname}{place} is listed more than once in one export"
-            elif asset.site is None and len(declared) > 1:
-                problem = f"{asset.hostname}{place} names no site (the client has {len(declared)})"
-            elif asset.site is not None and declared and asset.site not in declared:
-                problem = f"{asset.hostname}{place} is at site {asset.site!r}, not declared"
-            if problem is not None:
-                raise InventoryError(
-                    f"{claim}{f' at {site}' if site else ''}, but {problem}: fix the export "
-                    "or drop the claim",
-                    file=file,
-                    line=where,
-                    field=field,
-                )

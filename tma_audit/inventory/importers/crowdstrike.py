@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from tma_audit.inventory.importers.base import Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_key
+from tma_audit.inventory.importers.profile import Profile, Rows
 
 AGENT = "CrowdStrike Falcon"
 

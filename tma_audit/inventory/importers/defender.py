@@ -9,8 +9,9 @@ evidence of the Defender for Endpoint agent (its definitions date is not in the 
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import Profile, Rows, camel_words, windows_build
 from tma_audit.inventory.importers.csvfile import header_key
+from tma_audit.inventory.importers.kinds import camel_words, windows_build
+from tma_audit.inventory.importers.profile import Profile, Rows
 from tma_audit.model import AssetKind
 
 AGENT = "Microsoft Defender for Endpoint"

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import Profile, Rows, windows_build
 from tma_audit.inventory.importers.csvfile import header_keys
+from tma_audit.inventory.importers.kinds import windows_build
+from tma_audit.inventory.importers.profile import Profile, Rows
 
 _KNOWN = header_keys(
     "id deviceId objectId displayName accountEnabled operatingSystem "

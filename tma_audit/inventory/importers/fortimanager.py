@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from tma_audit.inventory.importers.base import DERIVED, Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_key
+from tma_audit.inventory.importers.kinds import DERIVED
+from tma_audit.inventory.importers.profile import Profile, Rows
 from tma_audit.model import AssetKind
 
 _KNOWN = frozenset(

@@ -7,8 +7,8 @@ adds or overrides. Without a kind column, the kind comes from the OS as for AD.
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import NATIVE_FIELDS, Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_key
+from tma_audit.inventory.importers.profile import NATIVE_FIELDS, Profile, Rows
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "hostname": ("hostname", "host", "computername", "computer", "devicename", "device", "name"),

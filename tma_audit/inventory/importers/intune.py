@@ -9,8 +9,9 @@ tablets are left out (reported): the contract governs servers, desktops and note
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import Profile, Rows, windows_build
 from tma_audit.inventory.importers.csvfile import header_key
+from tma_audit.inventory.importers.kinds import windows_build
+from tma_audit.inventory.importers.profile import Profile, Rows
 
 _KNOWN = frozenset(
     header_key(name)

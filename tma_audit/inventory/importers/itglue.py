@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from tma_audit.inventory.importers.base import Profile, Rows
 from tma_audit.inventory.importers.csvfile import header_keys
+from tma_audit.inventory.importers.profile import Profile, Rows
 
 _KNOWN = header_keys(
     "id organization organization_name name configuration_type configuration_status "

@@ -7,8 +7,9 @@ phones and the like are left out, reported); `OSName` may be a short code (`Win 
 
 from __future__ import annotations
 
-from tma_audit.inventory.importers.base import Profile, Rows, windows_build
 from tma_audit.inventory.importers.csvfile import header_keys
+from tma_audit.inventory.importers.kinds import windows_build
+from tma_audit.inventory.importers.profile import Profile, Rows
 
 _KNOWN = header_keys(
     "AssetID AssetUnique AssetName AssetTypename AssetType Domain Username Userdomain "

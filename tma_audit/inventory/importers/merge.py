@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tma_audit.inventory.columns import locations
-from tma_audit.inventory.importers.base import DERIVED, Batch
+from tma_audit.inventory.importers.kinds import DERIVED
+from tma_audit.inventory.importers.mapping import Batch
+from tma_audit.inventory.schema import OS_COLUMNS
 from tma_audit.lifecycle import Lifecycle
 from tma_audit.lifecycle.windows import parse_version
 from tma_audit.model import AssetKind, Location
 
-_OS = ("os.name", "os.version", "os.build", "os.edition")
+_OS = OS_COLUMNS
 _AV = ("antivirus.agent", "antivirus.definitions")
 _WORKSTATIONS = frozenset({AssetKind.DESKTOP, AssetKind.NOTEBOOK})
 

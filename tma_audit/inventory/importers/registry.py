@@ -21,8 +21,8 @@ from tma_audit.inventory.importers import (
     itglue,
     lansweeper,
 )
-from tma_audit.inventory.importers.base import Profile
 from tma_audit.inventory.importers.csvfile import Table
+from tma_audit.inventory.importers.profile import Profile
 
 PROFILES: tuple[Profile, ...] = (
     ad.PROFILE,

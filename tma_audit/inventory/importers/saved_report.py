@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from tma_audit.inventory.importers.base import FileReport
 from tma_audit.inventory.importers.merge import Merged
+from tma_audit.inventory.importers.profile import FileReport
 from tma_audit.lifecycle import Lifecycle, OsFamily
-from tma_audit.model import AssetKind, Inventory
+from tma_audit.model import Asset, AssetKind, Inventory
 
 
 def _n(count: int, word: str) -> str:
@@ -95,6 +95,15 @@ def describe_inventory(inventory: Inventory, lifecycle: Lifecycle) -> list[str]:
         out.append(
             "  kinds: " + ", ".join(f"{kinds[k]:,} {k.value}" for k in AssetKind if kinds.get(k))
         )
+    out.extend(_os_lines(assets, lifecycle))
+    out.extend(describe_coverage(inventory))
+    out.extend(_stated_lines(inventory))
+    return out
+
+
+def _os_lines(assets: Sequence[Asset], lifecycle: Lifecycle) -> list[str]:
+    """The OS releases of the assets, then the ones audited as unknown."""
+    out: list[str] = []
     releases: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
     no_os = 0
@@ -103,23 +112,11 @@ def describe_inventory(inventory: Inventory, lifecycle: Lifecycle) -> list[str]:
             if asset.kind in (AssetKind.SERVER, AssetKind.DESKTOP, AssetKind.NOTEBOOK):
                 no_os += 1
             continue
-        os = asset.os
-        rec = lifecycle.recognise_os(
-            os.name, os.version, os.build, os.edition, asset.kind is AssetKind.SERVER
-        )
-        if rec.release is not None:
-            label = rec.release.label
-        elif rec.generation is not None:
-            prefix = "Windows Server" if rec.family is OsFamily.WINDOWS_SERVER else "Windows"
-            label = f"{prefix} {rec.generation} (release not known: {rec.note or 'no detail'})"
-        elif rec.family is OsFamily.UNKNOWN:
-            unknown[os.name] += 1
-            continue
+        label = _os_label(asset, lifecycle)
+        if label is None:
+            unknown[asset.os.name] += 1
         else:
-            label = f"{os.name} ({rec.family.value}; {rec.note or 'release not known'})"
-        if rec.evaluation:
-            label += " [Evaluation]"
-        releases[label] += 1
+            releases[label] += 1
     if releases:
         out.append("  operating systems:")
         out.extend(
@@ -132,7 +129,33 @@ def describe_inventory(inventory: Inventory, lifecycle: Lifecycle) -> list[str]:
             out.append(f"    {no_os:>6,}  no operating system stated")
         for name, count in sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])):
             out.append(f"    {count:>6,}  unrecognised: {name!r}")
-    out.extend(describe_coverage(inventory))
+    return out
+
+
+def _os_label(asset: Asset, lifecycle: Lifecycle) -> str | None:
+    """What an asset's OS is recognised as (None: not recognised)."""
+    os = asset.os
+    assert os is not None
+    rec = lifecycle.recognise_os(
+        os.name, os.version, os.build, os.edition, asset.kind is AssetKind.SERVER
+    )
+    if rec.release is not None:
+        label = rec.release.label
+    elif rec.generation is not None:
+        prefix = "Windows Server" if rec.family is OsFamily.WINDOWS_SERVER else "Windows"
+        label = f"{prefix} {rec.generation} (release not known: {rec.note or 'no detail'})"
+    elif rec.family is OsFamily.UNKNOWN:
+        return None
+    else:
+        label = f"{os.name} ({rec.family.value}; {rec.note or 'release not known'})"
+    if rec.evaluation:
+        label += " [Evaluation]"
+    return label
+
+
+def _stated_lines(inventory: Inventory) -> list[str]:
+    """What the inventory states beyond its assets: environment and attestations."""
+    out: list[str] = []
     env = inventory.environment
     if env.stated:
         out.append(
