@@ -307,3 +307,11 @@ def test_html_page_sorts_in_a_browser(cli: CliRun, book: Path, tmp_path: Path) -
         assert page.errors() == []
     finally:
         browser.close()
+
+
+def test_an_output_dir_inside_the_book_is_no_client(cli: CliRun, book: Path) -> None:
+    out = book / "reports"
+    code, first = run_book(cli, book, out, "--jobs", "1")
+    _, second = run_book(cli, book, out, "--jobs", "1")
+    assert "reports" not in clients_of(first) and "reports" not in clients_of(second)
+    assert second["removed_clients"] == [] and code == 2

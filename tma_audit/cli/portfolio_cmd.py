@@ -236,6 +236,7 @@ def _run(jobs: list[ClientJob], workers: int) -> list[ClientSummary]:
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        _warm(jobs[0])
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(audit_client, jobs, chunksize=1))
     seen: set[str] = set()
@@ -251,6 +252,23 @@ def _run(jobs: list[ClientJob], workers: int) -> list[ClientSummary]:
         if summary.error is not None:
             err(f"tma-audit: error: {summary.folder}: {summary.error}\n")
     return [summary for summary, _ in results]
+
+
+def _warm(job: ClientJob) -> None:
+    """Import what an audit needs and read the lifecycle data once, before the workers
+    are forked: each starts warm (~0.3 s less per worker). Errors are left to the
+    clients' own audits."""
+    from contextlib import suppress
+
+    import tma_audit.audit
+    import tma_audit.inventory.native
+    import tma_audit.plan
+    import tma_audit.reports.html
+    import tma_audit.reports.json_report  # noqa: F401
+    from tma_audit.errors import TmaError
+
+    with suppress(TmaError):
+        job.data.load()
 
 
 def audit_client(job: ClientJob) -> tuple[ClientSummary, list[str]]:
