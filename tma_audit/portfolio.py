@@ -124,7 +124,8 @@ class ClientSummary:
     by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
     p1: int = 0
     p2: int = 0
-    #: {"waiver": id, "expires": ISO date}, in-force waivers ending in the window
+    #: {"waiver": id, "expires": ISO date}: in-force waivers ending within the ruleset's
+    #: waiver_warn_days (default 30)
     waivers_expiring: list[dict[str, str]] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     #: the client's HTML report, relative to the output folder (None: not written)
@@ -154,6 +155,7 @@ def summarise(folder: ClientFolder, result: AuditResult, code: int) -> ClientSum
     from tma_audit.model import Outcome, SubjectType
     from tma_audit.plan import analyse
     from tma_audit.reports.summary import warnings_of
+    from tma_audit.waivers.expiry import WaiverPolicy
 
     analysis = analyse(result)
     counts = result.counts()
@@ -161,8 +163,9 @@ def summarise(folder: ClientFolder, result: AuditResult, code: int) -> ClientSum
         rule_id: {name: n for name in _COUNTED if (n := per.get(Outcome(name), 0))}
         for rule_id, per in result.by_rule.items()
     }
-    look_ahead = int(result.ruleset.parameters.get("look_ahead_days", 90))
-    horizon = result.as_of + dt.timedelta(days=look_ahead)
+    # "expiring" as `waivers lint` and the audit's notes say it: within waiver_warn_days
+    policy = WaiverPolicy.from_parameters(result.ruleset.parameters)
+    horizon = result.as_of + dt.timedelta(days=policy.warn_days)
     expiring: dict[str, str] = {}
     for finding in result.findings:
         if finding.outcome is not Outcome.WAIVED:

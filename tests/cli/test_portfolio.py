@@ -315,3 +315,12 @@ def test_an_output_dir_inside_the_book_is_no_client(cli: CliRun, book: Path) -> 
     _, second = run_book(cli, book, out, "--jobs", "1")
     assert "reports" not in clients_of(first) and "reports" not in clients_of(second)
     assert second["removed_clients"] == [] and code == 2
+
+
+def test_waivers_expiring_follow_waiver_warn_days(cli: CliRun, book: Path, tmp_path: Path) -> None:
+    # W-2026-003 ends on 2026-12-15, 19 days after the audit date
+    ruleset = tmp_path / "ruleset.yaml"
+    ruleset.write_text("extends: default\nparameters:\n  waiver_warn_days: 10\n", encoding="utf-8")
+    code, summary = run_book(cli, book, tmp_path / "out", "--jobs", "1", "-r", str(ruleset))
+    assert code == 2
+    assert clients_of(summary)["midsize"]["waivers_expiring"] == []
