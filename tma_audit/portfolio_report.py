@@ -178,7 +178,9 @@ _STYLE = (
     "table{border-collapse:collapse;width:100%;font-size:.9rem}"
     "th,td{border-bottom:1px solid #d5d9e0;padding:.3rem .5rem;text-align:left;"
     "vertical-align:top}"
-    "th{background:#eef1f5;cursor:pointer;user-select:none}"
+    "th{background:#eef1f5}"
+    "th button{font:inherit;font-weight:bold;border:0;background:none;padding:0;"
+    "cursor:pointer;text-align:left}"
     "th[aria-sort=ascending]::after{content:' \\25B2'}"
     "th[aria-sort=descending]::after{content:' \\25BC'}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}"
@@ -188,7 +190,7 @@ _STYLE = (
 _SCRIPT = (
     "document.querySelectorAll('table.sortable').forEach(function(t){"
     "var hs=t.querySelectorAll('th');hs.forEach(function(h,i){"
-    "h.addEventListener('click',function(){"
+    "h.querySelector('button').addEventListener('click',function(){"
     "var asc=h.getAttribute('aria-sort')!=='ascending';"
     "hs.forEach(function(o){o.removeAttribute('aria-sort')});"
     "h.setAttribute('aria-sort',asc?'ascending':'descending');"
@@ -229,10 +231,7 @@ def render_html(portfolio: Portfolio) -> str:
         *(f"<p>{text(line)}</p>" for line in _heading(portfolio)[1:]),
         '<table class="sortable" id="clients">',
         "<thead><tr>"
-        + "".join(
-            f'<th scope="col" class="{"num" if c in _NUMERIC else "text"}">{text(c)}</th>'
-            for c in COLUMNS
-        )
+        + "".join(_th(c, "num" if c in _NUMERIC else "text") for c in COLUMNS)
         + "</tr></thead>",
         "<tbody>",
     ]
@@ -243,9 +242,11 @@ def render_html(portfolio: Portfolio) -> str:
     if deadlines:
         parts.append('<table class="sortable" id="deadlines"><thead><tr>')
         parts.append(
-            '<th scope="col" class="text">date</th><th scope="col" class="text">what</th>'
-            '<th scope="col" class="num">items</th><th scope="col" class="text">clients</th>'
-            "</tr></thead><tbody>"
+            _th("date", "text")
+            + _th("what", "text")
+            + _th("items", "num")
+            + _th("clients", "text")
+            + "</tr></thead><tbody>"
         )
         for d in deadlines:
             clients = ", ".join(d.clients)
@@ -267,6 +268,11 @@ def render_html(portfolio: Portfolio) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def _th(name: str, kind: str) -> str:
+    """A column heading: a button sorts by it (keyboard too)."""
+    return f'<th scope="col" class="{kind}"><button type="button">{text(name)}</button></th>'
 
 
 def _html_row(client: ClientSummary) -> str:

@@ -297,13 +297,15 @@ def test_html_page_sorts_in_a_browser(cli: CliRun, book: Path, tmp_path: Path) -
         page = browser.open((out / "portfolio.html").as_uri())
         rows = "Array.from(document.querySelectorAll('#clients tbody tr'))"
         score = "r => r.cells[2].textContent"
-        page.js("document.querySelectorAll('#clients th')[2].click()")
+        page.js("document.querySelectorAll('#clients th button')[2].click()")
         ascending = page.js(f"{rows}.map({score})")
         assert ascending[0] == ""  # the broken client has no score: first
         values = [float(v) for v in ascending if v]
         assert values == sorted(values) and len(values) == 4
-        page.js("document.querySelectorAll('#clients th')[2].click()")
+        page.js("document.querySelectorAll('#clients th button')[2].click()")
         assert page.js(f"{rows}.map({score})") == list(reversed(ascending))
+        heading = "document.querySelectorAll('#clients th')[2]"
+        assert page.js(f"{heading}.getAttribute('aria-sort')") == "descending"
         assert page.errors() == []
     finally:
         browser.close()
