@@ -80,6 +80,7 @@ def portfolio(
             "-j",
             help="Clients audited at once, each in its own process. Default: the CPU count.",
             min=1,
+            metavar="N",
         ),
     ] = None,
     data: DataOption = None,
