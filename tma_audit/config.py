@@ -275,3 +275,58 @@ def _line_of(text: str, table: tuple[str, ...], key: str) -> int:
         if current == want and setting.match(line):
             return number
     return 0
+
+
+#: the built-in value of each top-level key, as `config show` prints it
+BUILT_IN: dict[str, Any] = {
+    "ruleset": "default (the shipped ruleset)",
+    "waivers": None,
+    "fail_on": "any",
+    "format": "table",
+    "output_dir": None,
+    "snapshot": None,
+    "allow_stale": False,
+    "baseline": None,
+}
+
+
+def effective_settings(config: Config, data: Any) -> list[dict[str, Any]]:
+    """Every setting, its effective value and where it came from (`config show`).
+
+    `data` is the resolved lifecycle.settings.DataSettings (its origins say which of
+    option, environment, file or default won). The command line overrides all of
+    these when it gives the option.
+    """
+    rows: list[dict[str, Any]] = []
+    for key, spec in OPTION_KEYS.items():
+        if key in config.options:
+            value, origin = config.options[key], config.origin(key)
+        else:
+            value, origin = BUILT_IN[key], "built-in"
+        rows.append({"setting": key, "option": spec.option, "value": value, "origin": origin})
+    for key in DATA_KEYS:
+        value = getattr(data, key)
+        origin = data.origins.get(key, "default")
+        if origin.startswith("settings file") and config.path is not None:
+            line = _data_line(config, key)
+            origin = f"{config.path}:{line}" if line else str(config.path)
+        elif origin == "default":
+            origin = "built-in"
+        rows.append(
+            {
+                "setting": f"data.{key}",
+                "option": f"--{key.replace('_', '-')}",
+                "value": str(value) if isinstance(value, Path) else value,
+                "origin": origin,
+            }
+        )
+    return rows
+
+
+def _data_line(config: Config, key: str) -> int:
+    from tma_audit.fileio import read_input
+
+    assert config.path is not None
+    prefix = TOOL_TABLE if config.path.name == PYPROJECT else ()
+    text = read_input(config.path).decode("utf-8")
+    return _line_of(text, (*prefix, "data"), key)

@@ -88,6 +88,12 @@ def _waivers(app: typer.Typer) -> None:
     app.add_typer(waivers_cmd.app, name="waivers")
 
 
+def _config(app: typer.Typer) -> None:
+    from tma_audit.cli import config_cmd
+
+    app.add_typer(config_cmd.app, name="config")
+
+
 #: command name -> how to register it (in the order `--help` lists them)
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "audit": _audit,
@@ -96,6 +102,7 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "data": _data,
     "inventory": _inventory,
     "waivers": _waivers,
+    "config": _config,
 }
 
 
