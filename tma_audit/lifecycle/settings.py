@@ -45,7 +45,6 @@ ENV_MSRC_URL = "TMA_AUDIT_MSRC_URL"
 ENV_CACHE_DIR = "TMA_AUDIT_CACHE_DIR"
 
 
-
 @dataclass(frozen=True, slots=True)
 class DataSettings:
     endoflife_url: str
