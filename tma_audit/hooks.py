@@ -39,8 +39,8 @@ def run_hook(argv: list[str]) -> int:
 
 def main() -> None:
     """Console-script entry point."""
-    from tma_audit.cli import _fast_exit
     from tma_audit.batch import batch_mode
+    from tma_audit.cli import _fast_exit
 
     with batch_mode():
         _fast_exit(run_hook(sys.argv[1:]))
