@@ -109,9 +109,10 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
 def invoke(args: Sequence[str], argv: list[str] | None) -> None:
     """Run the command the arguments name, its option defaults taken from the
     configuration file (tma-audit.toml, see tma_audit/config.py) as a click
-    `default_map`: the command line overrides them."""
+    `default_map`: the command line overrides them. The program name is fixed, so
+    usage lines and the completion script say `tma-audit` also under `python -m`."""
     command = typer.main.get_command(build_app(args))
-    command(args=argv, default_map=config_defaults(command))
+    command(args=argv, prog_name="tma-audit", default_map=config_defaults(command))
 
 
 def config_defaults(command: Any) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         name="tma-audit",
         help=HELP,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
