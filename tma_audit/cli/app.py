@@ -94,6 +94,12 @@ def _config(app: typer.Typer) -> None:
     app.add_typer(config_cmd.app, name="config")
 
 
+def _init(app: typer.Typer) -> None:
+    from tma_audit.cli import init_cmd
+
+    app.command("init", no_args_is_help=True)(init_cmd.init)
+
+
 #: command name -> how to register it (in the order `--help` lists them)
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "audit": _audit,
@@ -103,6 +109,7 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "inventory": _inventory,
     "waivers": _waivers,
     "config": _config,
+    "init": _init,
 }
 
 
