@@ -144,7 +144,8 @@ def load_config(env: Mapping[str, str], platform: str, home: Path, cwd: Path | N
     table = _parse(text, path)
     prefix: tuple[str, ...] = ()
     if path.name == PYPROJECT:
-        table = table.get("tool", {}).get("tma-audit", {})
+        tool = table.get("tool", {})
+        table = tool.get("tma-audit", {}) if isinstance(tool, dict) else {}
         prefix = TOOL_TABLE
     if not isinstance(table, dict):
         raise InputError("expected a table", file=str(path), field=".".join(prefix))
@@ -188,11 +189,34 @@ def _data_table(value: Any, text: str, path: Path, prefix: tuple[str, ...]) -> d
                 line=_line_of(text, (*prefix, "data"), key),
                 field=_dotted((*prefix, "data"), key),
             )
+    for key, item in value.items():
+        _check_data_value(key, item, path, _line_of(text, (*prefix, "data"), key), prefix)
     cache = value.get("cache_dir")
     if isinstance(cache, str) and cache.strip() and not cache.strip().startswith("~"):
         # relative to the file's folder, as every path in it
         value = {**value, "cache_dir": str(path.absolute().parent / cache.strip())}
     return dict(value)
+
+
+def _check_data_value(key: str, value: Any, path: Path, line: int, prefix: tuple[str, ...]) -> None:
+    """A [data] value checked as lifecycle/settings.py will, but named by file:line."""
+    from tma_audit.lifecycle import settings
+
+    checks: dict[str, Any] = {
+        "endoflife_url": settings._url,
+        "msrc_url": settings._url,
+        "updates_url": settings._url,
+        "cache_dir": settings._path,
+        "timeout": lambda v, o: settings._number(v, "timeout", o),
+        "deadline": lambda v, o: settings._number(v, "deadline", o),
+        "retries": settings._count,
+    }
+    try:
+        checks[key](value, "")
+    except InputError as exc:
+        raise InputError(
+            exc.message, file=str(path), line=line, field=_dotted((*prefix, "data"), key)
+        ) from None
 
 
 def _checked(spec: OptionKey, value: Any, base: Path, path: Path, line: int, name: str) -> Any:

@@ -111,6 +111,9 @@ def test_tma_audit_config_names_the_file_and_wins_over_the_project_file(
         ("ruleset = 3\n", "tma-audit.toml:1: ruleset: expected a path"),
         ("[data]\nretries = 1\ncolour = 2\n", "tma-audit.toml:3: data.colour: unknown setting"),
         ("data = 1\n", "tma-audit.toml:1: data: expected a [data] table"),
+        ("[data]\n\ntimeout = -1\n", "tma-audit.toml:3: data.timeout: timeout: expected a number"),
+        ("[data]\nmsrc_url = 'ftp://x'\n", "tma-audit.toml:2: data.msrc_url: expected an http"),
+        ("[data]\nretries = true\n", "tma-audit.toml:2: data.retries: retries: expected a whole"),
         ("format = \n", "not valid TOML"),
     ],
 )
@@ -123,6 +126,24 @@ def test_bad_keys_and_values_are_exit_2_with_file_line_and_key(
     assert where in err
     assert "Traceback" not in err
     assert out == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tool = 1\n", "[tool]\ntma-audit = 1\n", "[tool.tma-audit]\ncolour = 1\n"],
+)
+def test_a_named_pyproject_with_a_bad_tool_table_is_exit_2(
+    cli: CliRun, project: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    (project / "pyproject.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TMA_AUDIT_CONFIG", str(project / "pyproject.toml"))
+    code, _, err = _audit(cli, project)
+    if text == "tool = 1\n":  # no [tool.tma-audit] table: nothing configured
+        assert code == 1
+    else:
+        assert code == 2
+        assert "pyproject.toml" in err
+        assert "tool.tma-audit" in err
 
 
 def test_the_baseline_key_is_applied_only_where_there_is_a_baseline_option(
