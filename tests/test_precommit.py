@@ -5,6 +5,7 @@ environment (a `language: python` hook would make pre-commit pip-install the che
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -135,3 +136,58 @@ def test_hook_runs_each_file_and_returns_the_worst_exit_code(
     assert run_hook(["audit"]) == 0  # no files: nothing to check
     assert run_hook(["nonsense", str(SMALL)]) == 2
     assert "usage: tma-audit-hook" in capsys.readouterr().err
+
+
+#: a local package index (file://) pre-commit's pip installs this checkout from, offline
+PIP_INDEX = os.environ.get("TMA_AUDIT_TEST_PIP_INDEX", "file:///opt/pypi/simple")
+
+
+@pytest.mark.skipif(
+    not PIP_INDEX.startswith("file://") or not Path(PIP_INDEX[len("file://") :]).is_dir(),
+    reason="needs a local package index (TMA_AUDIT_TEST_PIP_INDEX=file:///…): never the network",
+)
+def test_language_python_hook_installs_this_checkout_and_audits(tmp_path: Path) -> None:
+    """The hook as published (`language: python`): pre-commit builds its own virtualenv
+    and pip-installs this checkout into it from the local index (~15 s)."""
+    repo = tmp_path / "client-repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    # a copy: pip builds in the source tree, and the checkout stays as it was
+    source = tmp_path / "tma-audit-src"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "*.egg-info", "__pycache__", ".*_cache", "tests"
+        ),
+    )
+    hook = {**_hooks()[0], "additional_dependencies": [str(source)]}
+    config = {"repos": [{"repo": "local", "hooks": [hook]}]}
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    shutil.copy(SMALL, repo / "inventory.yaml")
+    _git(repo, "add", "-A")
+    env = {
+        "PATH": f"{BIN}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "PIP_INDEX_URL": PIP_INDEX,
+        "NO_COLOR": "1",
+        "TMA_AUDIT_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TMA_AUDIT_MSRC_URL": "http://127.0.0.1:9/msrc-not-served",
+    }
+    for name in ("PIP_CONFIG_FILE", "PIP_FIND_LINKS", "PIP_CERT"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    done = subprocess.run(
+        [str(BIN / "pre-commit"), "run", "--files", "inventory.yaml"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "- hook id: tma-audit" in done.stdout
+    assert "NOT COMPLIANT" in done.stdout  # the audit ran, in the hook's own environment
