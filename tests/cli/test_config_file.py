@@ -220,3 +220,10 @@ def test_no_config_file_is_all_built_in(cli: CliRun, project: Path) -> None:
     assert {row["origin"] for row in document["settings"] if "." not in row["setting"]} == {
         "built-in"
     }
+
+
+def test_config_show_refuses_an_unknown_format(cli: CliRun, project: Path) -> None:
+    run = cli("config", "show", "-f", "xml")
+    assert run.code == 2
+    assert "--format: expected table or json, got 'xml'" in run.err
+    assert run.out == ""
