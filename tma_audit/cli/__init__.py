@@ -46,7 +46,7 @@ def run(argv: list[str] | None = None) -> int:
     import signal
 
     from tma_audit.batch import batch_mode
-    from tma_audit.cli.app import build_app
+    from tma_audit.cli.app import invoke
     from tma_audit.fileio import forget_inputs
 
     forget_inputs()  # no file has been read by this run yet (tests run many in one process)
@@ -55,7 +55,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         try:
             with batch_mode():
-                build_app(sys.argv[1:] if argv is None else argv)(args=argv)
+                invoke(sys.argv[1:] if argv is None else argv, argv)
         finally:
             _flush_stdout()
     except SystemExit as exc:

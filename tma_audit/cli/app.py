@@ -10,7 +10,7 @@ command" messages list them all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -94,6 +94,18 @@ def _portfolio(app: typer.Typer) -> None:
     app.command("portfolio", no_args_is_help=True)(portfolio_cmd.portfolio)
 
 
+def _config(app: typer.Typer) -> None:
+    from tma_audit.cli import config_cmd
+
+    app.add_typer(config_cmd.app, name="config")
+
+
+def _init(app: typer.Typer) -> None:
+    from tma_audit.cli import init_cmd
+
+    app.command("init", no_args_is_help=True)(init_cmd.init)
+
+
 #: command name -> how to register it (in the order `--help` lists them)
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "audit": _audit,
@@ -103,7 +115,45 @@ COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "inventory": _inventory,
     "waivers": _waivers,
     "portfolio": _portfolio,
+    "config": _config,
+    "init": _init,
 }
+
+
+def invoke(args: Sequence[str], argv: list[str] | None) -> None:
+    """Run the command the arguments name, its option defaults taken from the
+    configuration file (tma-audit.toml, see tma_audit/config.py) as a click
+    `default_map`: the command line overrides them. The program name is fixed, so
+    usage lines and the completion script say `tma-audit` also under `python -m`."""
+    command = typer.main.get_command(build_app(args))
+    command(args=argv, prog_name="tma-audit", default_map=config_defaults(command))
+
+
+def config_defaults(command: Any) -> dict[str, Any]:
+    """The default_map for this command tree from the configuration file (only the
+    options each command has: `baseline` only where there is a --baseline)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from tma_audit.config import load_config
+
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home directory known
+        home = Path.cwd()
+    config = load_config(os.environ, sys.platform, home, Path.cwd())
+    if not config.options:
+        return {}
+
+    def defaults(cmd: Any, name: str) -> dict[str, Any]:
+        subcommands = getattr(cmd, "commands", None)  # a group (typer vendors click)
+        if isinstance(subcommands, dict):
+            return {sub: defaults(c, sub) for sub, c in subcommands.items()}
+        have = {param.name for param in cmd.params}
+        return {k: v for k, v in config.default_map(name).items() if k in have}
+
+    return defaults(command, "")
 
 
 def build_app(args: Sequence[str] = ()) -> typer.Typer:
@@ -112,7 +162,7 @@ def build_app(args: Sequence[str] = ()) -> typer.Typer:
         name="tma-audit",
         help=HELP,
         no_args_is_help=True,
-        add_completion=False,
+        add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},

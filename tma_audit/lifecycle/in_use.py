@@ -56,6 +56,7 @@ def data_settings(
         retries=retries,
         msrc_url=msrc_url,
         deadline=deadline,
+        cwd=Path.cwd(),
     )
 
 

@@ -3,7 +3,9 @@
 Each setting comes from, in order: a command-line option, an environment variable, the
 settings file, the default. The settings file is TOML::
 
-    # ~/.config/tma-audit/config.toml  (TMA_AUDIT_CONFIG names another file)
+    # ~/.config/tma-audit/config.toml  (TMA_AUDIT_CONFIG names another file; a
+    # project's tma-audit.toml or [tool.tma-audit] in pyproject.toml comes first:
+    # see tma_audit/config.py, the one loader)
     [data]
     endoflife_url = "https://endoflife.date/api/v1"
     msrc_url = "https://api.msrc.microsoft.com/cvrf/v3.0"   # Microsoft's security updates
@@ -42,8 +44,6 @@ ENV_UPDATES_URL = "TMA_AUDIT_UPDATES_URL"
 ENV_MSRC_URL = "TMA_AUDIT_MSRC_URL"
 ENV_CACHE_DIR = "TMA_AUDIT_CACHE_DIR"
 
-_KEYS = ("endoflife_url", "msrc_url", "updates_url", "cache_dir", "timeout", "deadline", "retries")
-
 
 @dataclass(frozen=True, slots=True)
 class DataSettings:
@@ -71,40 +71,17 @@ def default_settings_file(env: Mapping[str, str], platform: str, home: Path) -> 
 
 
 def read_settings_file(
-    env: Mapping[str, str], platform: str, home: Path
+    env: Mapping[str, str], platform: str, home: Path, cwd: Path | None = None
 ) -> tuple[Path | None, dict[str, Any]]:
-    """The ``[data]`` table of the settings file; ({}) when there is no file."""
-    named = env.get(ENV_CONFIG)
-    path = Path(named).expanduser() if named else default_settings_file(env, platform, home)
-    from tma_audit.fileio import read_input
+    """The ``[data]`` table of the configuration file; ({}) when there is none.
 
-    if not path.exists() and not path.is_symlink():
-        if named:
-            raise InputError(f"settings file not found (from {ENV_CONFIG})", file=str(path))
-        return None, {}
-    try:
-        text = read_input(path).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"cannot read settings file: {exc}", file=str(path)) from None
-    import tomllib  # only when there is a settings file (an audit usually has none)
+    One loader (tma_audit/config.py) finds and checks the file: TMA_AUDIT_CONFIG, a
+    project's tma-audit.toml or pyproject.toml above `cwd`, else the user file.
+    """
+    from tma_audit.config import load_config
 
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
-    except ValueError:  # a whole number past Python's 4,300-digit conversion limit
-        raise InputError("not valid TOML: a number is too large", file=str(path)) from None
-    table = document.get("data", {})
-    if not isinstance(table, dict):
-        raise InputError("expected a [data] table", file=str(path), field="data")
-    unknown = sorted(set(table) - set(_KEYS))
-    if unknown:
-        raise InputError(
-            f"unknown setting {unknown[0]!r}; expected one of: {', '.join(_KEYS)}",
-            file=str(path),
-            field=f"data.{unknown[0]}",
-        )
-    return path, table
+    config = load_config(env, platform, home, cwd)
+    return config.path, config.data
 
 
 def resolve_data_settings(
@@ -119,9 +96,10 @@ def resolve_data_settings(
     retries: int | None = None,
     msrc_url: str | None = None,
     deadline: float | None = None,
+    cwd: Path | None = None,
 ) -> DataSettings:
     """Options (the arguments) > environment > settings file > defaults."""
-    file, table = read_settings_file(env, platform, home)
+    file, table = read_settings_file(env, platform, home, cwd)
     where = f"settings file {file}"
     origins: dict[str, str] = {}
 

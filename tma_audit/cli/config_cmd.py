@@ -1,0 +1,62 @@
+"""`tma-audit config show`: the effective settings and where each came from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="The configuration file (tma-audit.toml) and the settings in effect.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@app.command("show")
+def show(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table or json.", metavar="FORMAT")
+    ] = "table",
+) -> None:
+    """Print each setting, its value here (this folder, this environment) and where it
+    came from: the configuration file (FILE:LINE), an environment variable or built-in.
+    An option given on a command line overrides them all."""
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    from tma_audit.cli.common import say
+    from tma_audit.config import effective_settings, load_config
+    from tma_audit.errors import InputError
+    from tma_audit.lifecycle.in_use import data_settings
+
+    if fmt not in ("table", "json"):
+        raise InputError(f"expected table or json, got {fmt!r}", field="--format")
+    try:
+        home = Path.home()
+    except RuntimeError:
+        home = Path.cwd()
+    config = load_config(os.environ, sys.platform, home, Path.cwd())
+    rows = effective_settings(config, data_settings())
+    file = str(config.path) if config.path else None
+    if fmt == "json":
+        document = {"config_file": file, "found_by": config.found_by or None, "settings": rows}
+        say(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    lines = [f"Configuration file: {file or 'none'}" + (f" ({config.found_by})" if file else "")]
+    width = max(len(row["setting"]) for row in rows)
+    shown = [_shown(row["value"]) for row in rows]
+    value_width = min(60, max(len(text) for text in shown))
+    for row, text in zip(rows, shown, strict=True):
+        lines.append(f"{row['setting']:<{width}}  {text:<{value_width}}  {row['origin']}")
+    say("\n".join(lines) + "\n")
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
