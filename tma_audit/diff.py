@@ -161,3 +161,57 @@ def render_text(diff: Diff) -> str:
         *(f"  ~ {a.asset} {a.field}: {a.old} -> {a.new}" for a in diff.assets_changed),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe in a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(diff: Diff) -> str:
+    """For a pull-request comment: counts, then a table per non-empty section."""
+    lines = [
+        "## tma-audit diff",
+        "",
+        f"**{len(diff.new)}** new, **{len(diff.resolved)}** resolved, "
+        f"**{len(diff.changed)}** changed findings; assets: {len(diff.assets_added)} added, "
+        f"{len(diff.assets_removed)} removed, {len(diff.assets_changed)} changed.",
+    ]
+    sections = [
+        ("New findings", [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.new]),
+        (
+            "Resolved findings",
+            [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.resolved],
+        ),
+        (
+            "Changed outcomes",
+            [
+                (
+                    c.entry.rule,
+                    c.entry.subject,
+                    f"{c.old.value} → {c.entry.outcome.value}",
+                    c.entry.reason,
+                )
+                for c in diff.changed
+            ],
+        ),
+    ]
+    for title, rows in sections:
+        if rows:
+            lines += [
+                "",
+                f"### {title}",
+                "",
+                "| Rule | Subject | Outcome | Reason |",
+                "|---|---|---|---|",
+            ]
+            lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    asset_rows = (
+        [(a, "added", "", "") for a in diff.assets_added]
+        + [(a, "removed", "", "") for a in diff.assets_removed]
+        + [(a.asset, a.field, a.old, a.new) for a in diff.assets_changed]
+    )
+    if asset_rows:
+        lines += ["", "### Assets", "", "| Asset | Change | Old | New |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in asset_rows]
+    return "\n".join(lines) + "\n"

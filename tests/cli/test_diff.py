@@ -100,3 +100,18 @@ def test_a_file_that_is_not_a_report_exits_2(cli: CliRun, tmp_path: Path) -> Non
     assert run.code == 2
     assert "bad.json" in run.err
     assert "Traceback" not in run.err
+
+
+def test_markdown_for_a_pull_request_comment(cli: CliRun, tmp_path: Path) -> None:
+    old = _report(cli, SMALL, tmp_path / "old.json")
+    data = json.loads(old.read_text(encoding="utf-8"))
+    data["results"] = [g for g in data["results"] if g["subject"]["id"] != "HDP-NB02"]
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(data), encoding="utf-8")
+
+    run = cli("diff", str(new), str(old), "-f", "markdown")
+    assert run.code == 1, run.err
+    assert "### New findings" in run.out
+    assert "| MS-4 | HDP-NB02 | fail |" in run.out
+    assert "| HDP-NB02 | added |  |  |" in run.out
+    assert "### Resolved findings" not in run.out

@@ -15,6 +15,7 @@ import typer
 class DiffFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
+    MARKDOWN = "markdown"
 
 
 def diff(
@@ -23,7 +24,10 @@ def diff(
     fmt: Annotated[
         DiffFormat,
         typer.Option(
-            "--format", "-f", help="table: for people; json: for tools.", case_sensitive=False
+            "--format",
+            "-f",
+            help="table: for people; json: for tools; markdown: a pull-request comment.",
+            case_sensitive=False,
         ),
     ] = DiffFormat.TABLE,
     output: Annotated[
@@ -33,13 +37,18 @@ def diff(
 ) -> None:
     """Compare two saved JSON reports: new and resolved findings, changed outcomes,
     assets added, removed or changed. Exit 0: no new findings; 1: new findings."""
-    from tma_audit.diff import compare, render_json, render_text
+    from tma_audit.diff import compare, render_json, render_markdown, render_text
     from tma_audit.fileio import is_stdout_name, write_file, write_stdout
     from tma_audit.reports.json_input import load_report
     from tma_audit.safetext import for_terminal
 
     result = compare(load_report(old), load_report(new))
-    content = render_json(result) if fmt == DiffFormat.JSON else render_text(result)
+    render = {
+        DiffFormat.TABLE: render_text,
+        DiffFormat.JSON: render_json,
+        DiffFormat.MARKDOWN: render_markdown,
+    }[fmt]
+    content = render(result)
     if output is not None and not is_stdout_name(output):
         write_file(output, content)
     else:
