@@ -41,6 +41,14 @@ class AssetChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreChange:
+    scope: str  # "client" or "site"
+    name: str
+    old: float | None  # None: no score (nothing counted, or not in that audit)
+    new: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Diff:
     new: tuple[Entry, ...]
     resolved: tuple[Entry, ...]
@@ -48,6 +56,7 @@ class Diff:
     assets_added: tuple[str, ...]
     assets_removed: tuple[str, ...]
     assets_changed: tuple[AssetChange, ...]
+    scores: tuple[ScoreChange, ...] = ()
 
     @property
     def has_new_findings(self) -> bool:
@@ -104,6 +113,7 @@ def compare(old: AuditResult, new: AuditResult) -> Diff:
         if old_assets[asset].get(field, "") != facts.get(field, "")
     ]
     return Diff(
+        scores=_scores(old, new),
         new=tuple(sorted(added, key=_order)),
         resolved=tuple(sorted(gone, key=_order)),
         changed=tuple(sorted(changed, key=lambda c: _order(c.entry))),
@@ -111,6 +121,29 @@ def compare(old: AuditResult, new: AuditResult) -> Diff:
         assets_removed=tuple(sorted(set(old_assets) - set(new_assets))),
         assets_changed=tuple(asset_changes),
     )
+
+
+def _scores(old: AuditResult, new: AuditResult) -> tuple[ScoreChange, ...]:
+    """The client's score and each site's, before and after (docs/reports.md's score)."""
+    from tma_audit.plan import analyse
+
+    before, after = analyse(old), analyse(new)
+    changes = [
+        ScoreChange("client", new.client.name, before.client_score.value, after.client_score.value)
+    ]
+    old_sites = {s.scope: s.value for s in before.site_scores}
+    new_sites = {s.scope: s.value for s in after.site_scores}
+    for name in sorted(set(old_sites) | set(new_sites)):
+        changes.append(ScoreChange("site", name, old_sites.get(name), new_sites.get(name)))
+    return tuple(changes)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+def _score_lines(diff: Diff) -> list[str]:
+    return [f"{s.scope} {s.name}: {_pct(s.old)} -> {_pct(s.new)}" for s in diff.scores]
 
 
 def _entry_json(entry: Entry) -> dict[str, str]:
@@ -130,6 +163,9 @@ def render_json(diff: Diff) -> str:
         "new": [_entry_json(e) for e in diff.new],
         "resolved": [_entry_json(e) for e in diff.resolved],
         "changed": [{**_entry_json(c.entry), "old_outcome": c.old.value} for c in diff.changed],
+        "scores": [
+            {"scope": s.scope, "name": s.name, "old": s.old, "new": s.new} for s in diff.scores
+        ],
         "assets": {
             "added": list(diff.assets_added),
             "removed": list(diff.assets_removed),
@@ -159,6 +195,8 @@ def render_text(diff: Diff) -> str:
         *(f"  - {a}" for a in diff.assets_removed),
         f"Assets changed: {len(diff.assets_changed)}",
         *(f"  ~ {a.asset} {a.field}: {a.old} -> {a.new}" for a in diff.assets_changed),
+        "Scores:",
+        *(f"  {line}" for line in _score_lines(diff)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -176,6 +214,8 @@ def render_markdown(diff: Diff) -> str:
         f"**{len(diff.new)}** new, **{len(diff.resolved)}** resolved, "
         f"**{len(diff.changed)}** changed findings; assets: {len(diff.assets_added)} added, "
         f"{len(diff.assets_removed)} removed, {len(diff.assets_changed)} changed.",
+        "",
+        *(f"- Score, {_md(line)}" for line in _score_lines(diff)),
     ]
     sections = [
         ("New findings", [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.new]),

@@ -35,6 +35,12 @@ def test_new_and_resolved_findings_on_an_edited_small_office(cli: CliRun, tmp_pa
         ("MS-1U", "HDP-SRV02"),
     ]
     assert data["resolved"] == []
+    client = data["scores"][0]
+    assert client["scope"] == "client"
+    assert client["name"] == "Harbourside Dental Practice Ltd"
+    assert client["new"] < client["old"]
+    sites = {s["name"]: s for s in data["scores"][1:]}
+    assert sites["Quay Street"]["new"] < sites["Quay Street"]["old"]
 
     back = cli("diff", str(new), str(old), "-o", str(tmp_path / "diff.txt"))
     assert back.code == 0, back.err
@@ -42,6 +48,7 @@ def test_new_and_resolved_findings_on_an_edited_small_office(cli: CliRun, tmp_pa
     assert "New findings: 0" in table
     assert "Resolved findings: 2" in table
     assert "- MS-1U HDP-SRV01 [fail]" in table
+    assert f"client Harbourside Dental Practice Ltd: {client['new']:.1f}% -> " in table
 
 
 def test_reordered_report_and_new_audit_date_make_no_difference(
