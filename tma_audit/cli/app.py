@@ -64,6 +64,12 @@ def _plan(app: typer.Typer) -> None:
     app.command("plan", no_args_is_help=True)(plan_cmd.plan)
 
 
+def _diff(app: typer.Typer) -> None:
+    from tma_audit.cli import diff_cmd
+
+    app.command("diff", no_args_is_help=True)(diff_cmd.diff)
+
+
 def _rules(app: typer.Typer) -> None:
     from tma_audit.cli import rules_cmd
 
@@ -110,6 +116,7 @@ def _init(app: typer.Typer) -> None:
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "audit": _audit,
     "plan": _plan,
+    "diff": _diff,
     "rules": _rules,
     "data": _data,
     "inventory": _inventory,
