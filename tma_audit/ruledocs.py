@@ -12,7 +12,9 @@ from urllib.parse import quote
 
 from tma_audit.model import Rule, Ruleset
 
-#: Where the project's repository is published: the one place to change it.
+#: Where the project's repository is published: the one place to change it. A
+#: placeholder: the project has no public address yet (the repository has no remote);
+#: set the real one before a release, or SARIF's helpUri links lead nowhere.
 REPOSITORY_URL = "https://github.com/tma-audit/tma-audit"
 #: The branch whose files the links name.
 BRANCH = "main"
