@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from tma_audit.history import report_assets
 from tma_audit.identity import finding_id
-from tma_audit.model import AuditResult, Outcome, SubjectType
+from tma_audit.model import AuditResult, Outcome
 
 #: Outcomes a diff tracks: a finding (fail, unknown) or a waived one.
 _TRACKED = (Outcome.FAIL, Outcome.UNKNOWN, Outcome.WAIVED)
@@ -76,21 +77,6 @@ def _entries(result: AuditResult) -> dict[str, Entry]:
     return found
 
 
-def _assets(result: AuditResult) -> dict[str, dict[str, str]]:
-    """Asset ID -> its site and operating system (as the verdicts' evidence states it)."""
-    assets: dict[str, dict[str, str]] = {}
-    for sr in result.results:
-        if sr.subject.type != SubjectType.ASSET:
-            continue
-        facts = assets.setdefault(sr.subject.id, {})
-        facts.setdefault("site", sr.subject.site or "")
-        for verdict in sr.verdicts:
-            evidence = dict(verdict.evidence)
-            if "os" in evidence:
-                facts.setdefault("os", evidence["os"])
-    return assets
-
-
 def _order(entry: Entry) -> tuple[str, str, str]:
     return (entry.rule, entry.subject, entry.id)
 
@@ -104,21 +90,22 @@ def compare(old: AuditResult, new: AuditResult) -> Diff:
         for fid, e in after.items()
         if fid in before and before[fid].outcome != e.outcome
     ]
-    old_assets, new_assets = _assets(old), _assets(new)
+    # host (case-folded) -> (host, site, OS release): a monthly patch is not a change
+    old_assets, new_assets = report_assets(old), report_assets(new)
     asset_changes = [
-        AssetChange(asset, field, old_assets[asset].get(field, ""), facts.get(field, ""))
-        for asset, facts in sorted(new_assets.items())
-        if asset in old_assets
-        for field in ("os", "site")
-        if old_assets[asset].get(field, "") != facts.get(field, "")
+        AssetChange(facts[0], field, was[index], facts[index])
+        for key, facts in sorted(new_assets.items())
+        if (was := old_assets.get(key)) is not None
+        for field, index in (("os", 2), ("site", 1))
+        if was[index] != facts[index] and (field == "site" or (was[index] and facts[index]))
     ]
     return Diff(
         scores=_scores(old, new),
         new=tuple(sorted(added, key=_order)),
         resolved=tuple(sorted(gone, key=_order)),
         changed=tuple(sorted(changed, key=lambda c: _order(c.entry))),
-        assets_added=tuple(sorted(set(new_assets) - set(old_assets))),
-        assets_removed=tuple(sorted(set(old_assets) - set(new_assets))),
+        assets_added=tuple(new_assets[k][0] for k in sorted(set(new_assets) - set(old_assets))),
+        assets_removed=tuple(old_assets[k][0] for k in sorted(set(old_assets) - set(new_assets))),
         assets_changed=tuple(asset_changes),
     )
 

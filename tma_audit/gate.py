@@ -61,7 +61,10 @@ def parse_fail_on(text: str, ruleset: Ruleset) -> FailOn:
 
 
 def gating_findings(result: AuditResult, fail_on: FailOn) -> int:
-    """How many un-waived findings (fail or unknown) are at or above the threshold."""
+    """How many un-waived findings (fail or unknown) are at or above the threshold (and,
+    with a baseline, not in it)."""
+    if result.baseline is not None:
+        return _new_gating_findings(result, fail_on, result.baseline)
     impacts = {rule.id: rule.impact for rule in result.ruleset.rules}
     count = 0
     by_rule: set[str] = set()
@@ -83,6 +86,26 @@ def gating_findings(result: AuditResult, fail_on: FailOn) -> int:
             and f.rule_id not in by_rule
             and f.triage.priority.level <= threshold
         )
+    return count
+
+
+def _new_gating_findings(result: AuditResult, fail_on: FailOn, baseline: frozenset[str]) -> int:
+    """As `gating_findings`, counting only findings whose identity is not in the baseline."""
+    from tma_audit.identity import finding_id
+
+    impacts = {rule.id: rule.impact for rule in result.ruleset.rules}
+    count = 0
+    for f in analyse(result).findings:
+        if not f.verdict.outcome.is_finding:
+            continue
+        gates = (
+            fail_on.any
+            or f.rule_id in fail_on.rules
+            or (fail_on.impact is not None and impacts[f.rule_id].rank >= fail_on.impact.rank)
+            or (fail_on.priority is not None and f.triage.priority.level <= fail_on.priority)
+        )
+        if gates and finding_id(f.rule_id, f.subject, f.verdict) not in baseline:
+            count += 1
     return count
 
 

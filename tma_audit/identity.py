@@ -18,7 +18,7 @@ import hashlib
 import re
 from json.encoder import encode_basestring as _string  # json.dumps(str, ensure_ascii=False)
 
-from tma_audit.model import Subject, Verdict
+from tma_audit.model import AuditResult, Outcome, Subject, Verdict
 
 #: The identity's version: part of the hashed text and of the SARIF fingerprint's name.
 VERSION = "v1"
@@ -71,3 +71,47 @@ def id_of(rule_id: str, subject_part: str, fact_part: str) -> str:
 
 
 _PREFIX = f"[{_string(VERSION)},"
+
+
+# --- baselines (`audit --baseline OLD.json`) ---------------------------------------------
+
+#: The outcomes a baseline remembers and a report marks: a finding, or a waived one.
+BASELINE_TRACKED = frozenset((Outcome.FAIL, Outcome.UNKNOWN, Outcome.WAIVED))
+
+
+def tracked_ids(result: AuditResult) -> frozenset[str]:
+    """The identities of an audit's fail, unknown and waived outcomes: the baseline a
+    later audit is compared with."""
+    return frozenset(
+        id_of(rule_id, subject_text(sr.subject), fact_text(verdict))
+        for sr in result.results
+        for rule_id, verdict in zip(sr.rule_ids, sr.verdicts, strict=True)
+        if verdict.outcome in BASELINE_TRACKED
+    )
+
+
+def in_baseline(
+    result: AuditResult, rule_id: str, subject: Subject, verdict: Verdict
+) -> bool | None:
+    """Whether a tracked outcome is in the audit's baseline; None without a baseline or
+    for an outcome a baseline does not track (pass, not applicable)."""
+    if result.baseline is None or verdict.outcome not in BASELINE_TRACKED:
+        return None
+    return finding_id(rule_id, subject, verdict) in result.baseline
+
+
+def baseline_counts(result: AuditResult) -> tuple[int, int]:
+    """(un-waived findings in the baseline, un-waived findings not in it)."""
+    known = new = 0
+    baseline = result.baseline or frozenset()
+    for sr in result.results:
+        subject_part = ""
+        for rule_id, verdict in zip(sr.rule_ids, sr.verdicts, strict=True):
+            if not verdict.outcome.is_finding:
+                continue
+            subject_part = subject_part or subject_text(sr.subject)
+            if id_of(rule_id, subject_part, fact_text(verdict)) in baseline:
+                known += 1
+            else:
+                new += 1
+    return known, new

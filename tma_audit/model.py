@@ -314,6 +314,19 @@ class Application:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeNotice:
+    """A change the client notified the provider of (`attestations.changes`): SC-4 judges
+    the assets that appeared, disappeared or changed OS since the previous audit by them."""
+
+    date: dt.date
+    reference: str
+    #: the host names the change concerns (none: a notice that names no asset)
+    assets: tuple[str, ...] = ()
+    summary: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Attestations:
     cyber_insurance: CyberInsurance | None = None
     change_notification: str | None = None
@@ -323,6 +336,8 @@ class Attestations:
     applications: tuple[Application, ...] = ()
     #: True when the inventory lists applications (an empty list attests none).
     applications_stated: bool = False
+    #: changes the client notified, for SC-4 judged against a previous audit
+    changes: tuple[ChangeNotice, ...] = ()
     location: Location | None = None
 
 
@@ -371,6 +386,20 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviousAudit:
+    """What an earlier audit of the client saw, read from its saved JSON report."""
+
+    as_of: dt.date
+    #: the report's file
+    source: str
+    #: host name (case-folded) -> (host name, site, operating system release or "")
+    assets: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: the kinds of asset a report lists (those some enabled rule judges; None: every
+    #: kind): an access point no rule judges is in no report, so it is not "added"
+    kinds: frozenset[AssetKind] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Inventory:
     client: Client
     assets: tuple[Asset, ...]
@@ -379,6 +408,8 @@ class Inventory:
     #: The files it was loaded from, in order.
     sources: tuple[str, ...] = ()
     coverage: Coverage = field(default_factory=Coverage)
+    #: An earlier audit of the same client (`audit --baseline`), for SC-4's history.
+    previous: PreviousAudit | None = None
 
     def site_names(self) -> tuple[str, ...]:
         names = [s.name for s in self.client.sites]
@@ -542,6 +573,10 @@ class AuditResult:
     #: per rule: each unknown verdict and how many subjects got it, as the audit found
     #: them (waivers may since have waived some: then by_rule no longer agrees)
     unknown_verdicts: dict[str, dict[Verdict, int]] = field(default_factory=dict)
+    #: the finding IDs (identity.finding_id) of a baseline audit (`audit --baseline`):
+    #: findings with these IDs are marked baselined and do not fail the run. None: no
+    #: baseline was given.
+    baseline: frozenset[str] | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -102,7 +102,7 @@ def test_every_report_for_people_and_the_json_report_carry_it(bare_ad: AuditResu
         assert "17 want antivirus agent and definitions" in content, fmt
         assert step in content, fmt
     report = json.loads(get_renderer(Format.JSON)(bare_ad, OPTIONS))
-    assert report["format_version"] == "1.2"
+    assert report["format_version"] == "1.3"
     ms4 = next(e for e in report["evidence"] if e["rule"] == "MS-4")
     assert ms4["unknown"] == 18
     assert ms4["step"].startswith(step)

@@ -10,6 +10,7 @@ import typer
 from tma_audit.cli.options import (
     AllowStaleOption,
     AsOfOption,
+    BaselineOption,
     CacheDirOption,
     CompanionOption,
     DataOption,
@@ -75,6 +76,7 @@ def audit(
     mapping: MapOption = None,
     date_order: DateOrderOption = None,
     waivers: WaiversOption = None,
+    baseline: BaselineOption = None,
     no_waivers: Annotated[
         bool,
         typer.Option("--no-waivers", help="Ignore every waiver (overrides --waivers)."),
@@ -124,7 +126,7 @@ def audit(
     data_in_use = data_choice(data, cache_dir, allow_stale)
     register = None if no_waivers else waivers
     result = run_configured_audit(
-        loaded, rules, audit_date, data_in_use, waivers=register, warn=warn
+        loaded, rules, audit_date, data_in_use, waivers=register, baseline=baseline, warn=warn
     )
     code = exit_code(result, gate)
     root = sarif_root.absolute() if sarif_root else find_sarif_root(inventory[0])

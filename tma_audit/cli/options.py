@@ -69,6 +69,17 @@ WaiversOption = Annotated[
         metavar="FILE",
     ),
 ]
+BaselineOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        help="A saved JSON report of an earlier audit of this client: only findings not in "
+        "it fail the run (every report still lists them all, marking the baselined ones), "
+        "and SC-4 judges the assets added, removed or with another OS since then by the "
+        "inventory's change notices (attestations.changes).",
+        metavar="OLD.json",
+    ),
+]
 
 # --- inventories and exports ---------------------------------------------------------------
 

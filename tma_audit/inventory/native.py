@@ -31,6 +31,7 @@ from tma_audit.model import (
     AssetKind,
     Attestations,
     BackupProduct,
+    ChangeNotice,
     Client,
     ContinuityPlan,
     Coverage,
@@ -649,6 +650,16 @@ def _attestations(data: dict[str, Any] | None, file: str) -> Attestations:
         ),
         applications=_records(Application, data.get("applications"), file),
         applications_stated=data.get("applications") is not None,
+        changes=tuple(
+            ChangeNotice(
+                date=c["date"],
+                reference=c["reference"],
+                assets=tuple(c.get("assets") or ()),
+                summary=c.get("summary"),
+                location=_loc(file, c),
+            )
+            for c in data.get("changes") or ()
+        ),
         location=_loc(file, data),
     )
 

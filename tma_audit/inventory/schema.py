@@ -353,6 +353,16 @@ APPLICATION = ObjectSpec(
     },
 )
 
+CHANGE = ObjectSpec(
+    "change",
+    {
+        "date": FieldSpec("date", "When the client notified the change.", required=True),
+        "reference": _s("Ticket, e-mail or change number.", required=True),
+        "assets": FieldSpec("list", "Host names the change concerns (added, removed, re-imaged)."),
+        "summary": _s("What changed."),
+    },
+)
+
 ATTESTATIONS = ObjectSpec(
     "attestations",
     {
@@ -361,6 +371,11 @@ ATTESTATIONS = ObjectSpec(
         "continuity_plan": _obj(CONTINUITY, "Business continuity plan (Schedule C)."),
         "wireless": _list(SITE_WIRELESS, "Wireless security per site (Schedule C)."),
         "applications": _list(APPLICATION, "Line-of-business applications (Schedule C)."),
+        "changes": _list(
+            CHANGE,
+            "Changes the client notified (Schedule C: SC-4 judges them against a previous "
+            "audit given with --baseline).",
+        ),
     },
 )
 

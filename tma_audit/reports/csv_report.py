@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from tma_audit.identity import in_baseline
 from tma_audit.model import AuditResult, Outcome
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, PlannedFinding, Urgency, analyse
 from tma_audit.reports import RenderOptions
@@ -77,7 +78,8 @@ def render_csv(result: AuditResult, options: RenderOptions) -> str:
     client = analysis.result.client.name
     shared: dict[tuple[str, int, Urgency], str] = {}
     subjects: dict[int, tuple[str, str]] = {}  # by id(subject): one object per subject
-    out = [line(FINDING_COLUMNS) + "\r\n"]
+    baselined = result.baseline is not None  # then a last column: "yes" or "no"
+    out = [line((*FINDING_COLUMNS, "baselined") if baselined else FINDING_COLUMNS) + "\r\n"]
     append = out.append
     for f in ordered_findings(analysis):
         subject = f.subject
@@ -105,7 +107,11 @@ def render_csv(result: AuditResult, options: RenderOptions) -> str:
                     ]
                 ),
             )
-        append(f"{ends[0]},{middle},{ends[1]}\r\n")
+        if baselined:
+            known = in_baseline(result, f.rule_id, subject, f.verdict)
+            append(f"{ends[0]},{middle},{ends[1]},{'yes' if known else 'no'}\r\n")
+        else:
+            append(f"{ends[0]},{middle},{ends[1]}\r\n")
     return "".join(out)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
+from tma_audit.identity import in_baseline
 from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome, Subject
 from tma_audit.plan import (
     PRIORITIES,
@@ -31,6 +32,7 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import (
     EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    baseline_line,
     evidence_rows,
     evidence_text,
     hours,
@@ -117,6 +119,7 @@ def _header(analysis: Analysis, options: RenderOptions) -> list[str]:
         "<header>",
         f"<h1>{text(f'tma-audit: {result.client.name}')}</h1>",
         f'<p class="verdict {"good" if good else "bad"}">{text(verdict_line(result))}</p>',
+        *([f"<p>{text(baseline_line(result))}</p>"] if result.baseline is not None else []),
         '<dl class="meta">',
         *(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in meta if v),
         "</dl>",
@@ -276,6 +279,7 @@ def _finding_rows(analysis: Analysis) -> Iterable[str]:
     verdict and scope, those of the subject once per subject."""
     shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
     subjects: dict[int, tuple[str, str, str]] = {}  # by id(subject): one object each
+    baseline = analysis.result.baseline
     for f in ordered_findings(analysis):
         subject = f.subject
         urgency = URGENCY_BY_SUBJECT[subject.type]
@@ -292,7 +296,17 @@ def _finding_rows(analysis: Analysis) -> Iterable[str]:
                 f"<td>{text(subject.site or '')}</td>",
                 f'<td class="small">{text(location_text(subject))}</td></tr>',
             )
+        if baseline is not None and in_baseline(analysis.result, f.rule_id, subject, f.verdict):
+            row_head = f'{row_head} data-baselined="yes"'
+            head = head.replace("</span></td>", _BASELINED_TAG, 1)
         yield f"{row_head}{cells[0]}{head}{cells[1]}{tail}{cells[2]}"
+
+
+#: after the outcome's tag, on a finding the baseline (`audit --baseline`) already had
+_BASELINED_TAG = (
+    '</span> <span class="tag baselined" title="in the baseline: does not fail the run">'
+    "baselined</span></td>"
+)
 
 
 def _thead(columns: list[tuple[str, str]]) -> str:

@@ -13,11 +13,19 @@ from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
 from tma_audit.evidence import evidence_section
+from tma_audit.identity import (
+    BASELINE_TRACKED,
+    baseline_counts,
+    fact_text,
+    id_of,
+    subject_text,
+)
 from tma_audit.model import (
     AssetKind,
     AuditResult,
     Outcome,
     Rule,
+    Subject,
     SubjectResult,
     SubjectType,
     Verdict,
@@ -27,7 +35,7 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
-FORMAT_VERSION = "1.2"
+FORMAT_VERSION = "1.3"
 
 
 def render_json(result: AuditResult, options: RenderOptions) -> str:
@@ -47,7 +55,7 @@ def json_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
     header = report_header(result, options)
     head = json.dumps(header, indent=2, sort_keys=True)
     rules = {rule.id: rule for rule in result.ruleset.rules}
-    lines = _result_lines(result.results, rules)
+    lines = _result_lines(result.results, rules, result.baseline)
     # The header's keys are sorted; "results" comes last so the header reads first.
     first = next(lines, None)
     if first is None:
@@ -59,8 +67,15 @@ def json_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
     yield "\n  ]\n}\n"
 
 
-def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) -> Iterator[str]:
+def _result_lines(
+    results: tuple[SubjectResult, ...],
+    rules: dict[str, Rule],
+    baseline: frozenset[str] | None = None,
+) -> Iterator[str]:
     """One line per subject: `{"outcomes": [...], "subject": {...}}`, keys sorted.
+
+    With a baseline, each fail, unknown and waived outcome starts with `"baselined":
+    true|false` (its finding identity is, or is not, in the baseline).
 
     Subjects with equal evidence share a Verdict, and a Verdict belongs to one rule and
     one subject type (see SubjectResult), so each verdict is encoded once: a 35,000-asset
@@ -83,6 +98,8 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
                         urgency = urgency_of(subject.type, verdict)
                         level = priority_for(rules[rule_id].impact, urgency).level
                     parts[i] = known[verdict] = _outcome_json(rule_id, verdict, encode, level)
+        if baseline is not None:
+            parts = _mark_baselined(subject, rule_ids, verdicts, parts, baseline)
         type_, id_, site, kind, loc = subject
         file = loc.file if loc is not None else None
         shape = shapes.get((file, kind, site, type_))
@@ -92,6 +109,26 @@ def _result_lines(results: tuple[SubjectResult, ...], rules: dict[str, Rule]) ->
         line = f', "line": {loc.line}' if loc is not None else ""
         outcomes = ", ".join(parts)  # type: ignore[arg-type]  # no None is left
         yield f'{{"outcomes": [{outcomes}], "subject": {head}{_string(id_)}{middle}{line}{tail}}}'
+
+
+def _mark_baselined(
+    subject: Subject,
+    rule_ids: tuple[str, ...],
+    verdicts: tuple[Verdict, ...],
+    parts: list[str | None],
+    baseline: frozenset[str],
+) -> list[str | None]:
+    """The outcomes' JSON with `"baselined"` (the first key in sorted order) on each
+    tracked outcome."""
+    subject_part = subject_text(subject)
+    marked: list[str | None] = []
+    for rule_id, verdict, part in zip(rule_ids, verdicts, parts, strict=True):
+        if verdict.outcome in BASELINE_TRACKED:
+            known = id_of(rule_id, subject_part, fact_text(verdict)) in baseline
+            marked.append(f'{{"baselined": {"true" if known else "false"}, {str(part)[1:]}')
+        else:
+            marked.append(part)
+    return marked
 
 
 #: a subject's JSON object around its id and line: (head, middle, tail)
@@ -106,6 +143,15 @@ def _shape(
     middle = f', "kind": "{kind.value}"' if kind is not None else ""
     site_text = f', "site": {_string(site)}' if site is not None else ""
     return head, middle, f'{site_text}, "type": "{subject_type.value}"}}'
+
+
+def _baseline_summary(result: AuditResult) -> dict[str, Any]:
+    """`"baseline": {"findings": N, "new": M}` when the audit had a baseline: its un-waived
+    findings that were in the baseline, and those that were not (they fail the run)."""
+    if result.baseline is None:
+        return {}
+    counts = baseline_counts(result)
+    return {"baseline": {"findings": counts[0], "new": counts[1]}}
 
 
 def _outcome_json(
@@ -183,6 +229,7 @@ def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]
             for p in PRIORITIES
         ],
         "notes": list(result.notes),
+        **_baseline_summary(result),
         "evidence": [
             {
                 "rule": e.rule_id,

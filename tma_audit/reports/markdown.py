@@ -18,6 +18,8 @@ from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import (
     EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    baseline_line,
+    baselined_text,
     evidence_rows,
     evidence_text,
     hours,
@@ -139,6 +141,7 @@ def _header(analysis: Analysis, options: RenderOptions) -> list[str]:
         f"**Score {analysis.client_score.text}**"
         + (f" ({sites})" if sites else "")
         + f" · {md(verdict_line(result))}",
+        *(["", md(baseline_line(result))] if result.baseline is not None else []),
         "",
         f"**Remediation plan:** {totals.work_items} work items, {hours(totals.hours)}: "
         f"{totals.projects} projects, {totals.purchases} client purchases, "
@@ -214,7 +217,8 @@ def _findings(out: _Budget, analysis: Analysis) -> int:
             for f in items:
                 row = (
                     f"| {OUTCOME_LABEL[f.outcome]} | {md(f.subject.id)} | "
-                    f"{md(f.subject.site or '')} | {md(f.verdict.reason)} | "
+                    f"{md(f.subject.site or '')} | "
+                    f"{md(baselined_text(analysis.result, f, f.verdict.reason))} | "
                     f"{md(evidence_text(f.verdict))} | {md(location_text(f.subject))} |"
                 )
                 if not out.try_add(row, closing):

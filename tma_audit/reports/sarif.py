@@ -170,6 +170,7 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
     artifacts: dict[str, str] = {}
     lines: list[str] = []
     append = lines.append
+    baseline = analysis.result.baseline
     for f in analysis.findings:
         subject = f.subject
         urgency = f.triage.urgency
@@ -186,9 +187,12 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
         if fact is None:
             fact = facts[id(f.verdict)] = fact_text(f.verdict)
         fingerprint = id_of(f.rule_id, subject_key, fact)
+        state = ""
+        if baseline is not None:  # SARIF §3.27.24: new, or unchanged since the baseline
+            state = f'"baselineState": "{"unchanged" if fingerprint in baseline else "new"}", '
         # the parts are JSON string contents already escaped: they concatenate safely
         append(
-            f'{{{head}{where}"message": {{"text": "{name}: {reason}"}}, '
+            f'{{{head}{state}{where}"message": {{"text": "{name}: {reason}"}}, '
             f'"partialFingerprints": {{"{FINGERPRINT}": "{fingerprint}"}}, '
             f"{properties}{tail}"
         )

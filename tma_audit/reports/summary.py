@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tma_audit.evidence import evidence_section
+from tma_audit.identity import baseline_counts, in_baseline
 from tma_audit.model import AuditResult, Finding, Outcome, Subject, SubjectType, Verdict
 from tma_audit.plan import Analysis, PlannedFinding
 
@@ -104,6 +105,19 @@ def verdict_line(result: AuditResult) -> str:
             f"{counts[Outcome.WAIVED]} waived, {counts[Outcome.PASS]} passed"
         )
     return f"COMPLIANT: {counts[Outcome.PASS]} passed, {counts[Outcome.WAIVED]} waived"
+
+
+def baseline_line(result: AuditResult) -> str:
+    """`Baseline: 40 findings known, 3 new (only new findings fail the run)`."""
+    known, new = baseline_counts(result)
+    return f"Baseline: {known} findings known, {new} new (only new findings fail the run)"
+
+
+def baselined_text(result: AuditResult, f: PlannedFinding, text: str) -> str:
+    """A finding's text, `(baselined) …` when it is in the audit's baseline."""
+    if result.baseline is not None and in_baseline(result, f.rule_id, f.subject, f.verdict):
+        return f"(baselined) {text}"
+    return text
 
 
 def score_line(analysis: Analysis) -> str:

@@ -18,6 +18,8 @@ from tma_audit.reports import GroupBy, RenderOptions
 from tma_audit.reports.summary import (
     EVIDENCE_HEADING,
     OUTCOME_LABEL,
+    baseline_line,
+    baselined_text,
     evidence_rows,
     plan_line,
     rule_summaries,
@@ -187,7 +189,7 @@ def _by_subject(out: io.StringIO, analysis: Analysis, paint: _Painter, width: in
                 out,
                 f"{mark} {rule_ids[f.rule_id]:<{rule_width}}",
                 mark_width + 1 + rule_width,
-                f.verdict.reason,
+                baselined_text(analysis.result, f, f.verdict.reason),
             )
 
 
@@ -205,7 +207,8 @@ def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) 
         out.write(paint(f"{rule.id} {rule.title}", "bold") + "\n")
         for f in items:
             mark, mark_width = marks[_mark_key(f)]
-            wrapper.row(out, mark, mark_width, f"{subject_label(f.subject)}: {f.verdict.reason}")
+            reason = baselined_text(analysis.result, f, f.verdict.reason)
+            wrapper.row(out, mark, mark_width, f"{subject_label(f.subject)}: {reason}")
 
 
 def _header(console: Console, result: AuditResult) -> None:
@@ -248,5 +251,7 @@ def _verdict(console: Console, analysis: Analysis) -> None:
     console.print()
     style = "bold green" if compliant else "bold red"
     console.print(Text(verdict_line(analysis.result), style=style))
+    if analysis.result.baseline is not None:
+        console.print(baseline_line(analysis.result))
     console.print(for_terminal(score_line(analysis)))
     console.print(plan_line(analysis))

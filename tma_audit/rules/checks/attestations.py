@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from tma_audit.history import changes_since
 from tma_audit.limits import MAX_MONTHS
 from tma_audit.model import (
     Application,
     Client,
     Outcome,
+    PreviousAudit,
     Site,
     SubjectType,
     Verdict,
@@ -56,11 +58,48 @@ def cyber_insurance(client: Client, ctx: Context) -> Verdict:
     evidence=EvidenceWanted("change-notification"),
 )
 def change_notification(client: Client, ctx: Context) -> Verdict:
-    """The client has a contact or process for notifying the provider of changes."""
+    """The client has a contact or process for notifying the provider of changes; with a
+    previous audit (`--baseline`), every asset added, removed or with another OS since
+    then has a change notice (`attestations.changes`)."""
     contact = ctx.inventory.attestations.change_notification
+    previous = ctx.inventory.previous
+    if previous is not None:
+        verdict = _history(previous, ctx)
+        if verdict is not None:
+            return verdict
     if not contact:
         return Verdict(UNKNOWN, "no change-notification contact or process attested")
     return Verdict(PASS, f"changes are notified by {contact}", (("contact", contact),))
+
+
+#: how many hosts a history verdict names before "and N more"
+_NAMED = 5
+
+
+def _history(previous: PreviousAudit, ctx: Context) -> Verdict | None:
+    """SC-4 from history: a fail naming the changes no notice covers; a pass when every
+    change was notified; None when nothing changed (the attestation decides)."""
+    changes = changes_since(ctx.inventory, previous, ctx.as_of)
+    if not changes:
+        return None
+    since = f"since the audit of {iso(previous.as_of)} ({previous.source})"
+    silent = [c for c in changes if c.notice is None]
+    evidence = (("previous_audit", iso(previous.as_of)), ("previous_report", previous.source))
+    if silent:
+        named = ", ".join(c.describe() for c in silent[:_NAMED])
+        more = f" and {len(silent) - _NAMED} more" if len(silent) > _NAMED else ""
+        return Verdict(
+            FAIL,
+            f"{len(silent)} of {len(changes)} asset change(s) {since} have no change notice: "
+            f"{named}{more}",
+            (*evidence, ("unnotified", str(len(silent))), ("changes", str(len(changes)))),
+        )
+    references = sorted({c.notice.reference for c in changes if c.notice is not None})
+    return Verdict(
+        PASS,
+        f"all {len(changes)} asset change(s) {since} were notified ({', '.join(references)})",
+        (*evidence, ("changes", str(len(changes)))),
+    )
 
 
 @check(
