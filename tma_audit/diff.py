@@ -129,7 +129,7 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
 
-def _score_lines(diff: Diff) -> list[str]:
+def score_lines(diff: Diff) -> list[str]:
     return [f"{s.scope} {s.name}: {_pct(s.old)} -> {_pct(s.new)}" for s in diff.scores]
 
 
@@ -183,7 +183,7 @@ def render_text(diff: Diff) -> str:
         f"Assets changed: {len(diff.assets_changed)}",
         *(f"  ~ {a.asset} {a.field}: {a.old} -> {a.new}" for a in diff.assets_changed),
         "Scores:",
-        *(f"  {line}" for line in _score_lines(diff)),
+        *(f"  {line}" for line in score_lines(diff)),
     ]
     return "\n".join(lines) + "\n"
 
@@ -202,16 +202,36 @@ def render_markdown(diff: Diff) -> str:
         f"**{len(diff.changed)}** changed findings; assets: {len(diff.assets_added)} added, "
         f"{len(diff.assets_removed)} removed, {len(diff.assets_changed)} changed.",
         "",
-        *(f"- Score, {_md(line)}" for line in _score_lines(diff)),
+        *(f"- Score, {_md(line)}" for line in score_lines(diff)),
     ]
-    sections = [
-        ("New findings", [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.new]),
+    for title, header, rows in sections(diff):
+        lines += ["", f"### {title}", "", "| " + " | ".join(header) + " |"]
+        lines += ["|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+#: a section of the diff for people: (title, column headings, rows of cells)
+Section = tuple[str, tuple[str, ...], list[tuple[str, ...]]]
+
+
+def sections(diff: Diff) -> list[Section]:
+    """The non-empty sections a Markdown or HTML diff shows, in order."""
+    finding = ("Rule", "Subject", "Outcome", "Reason")
+    found: list[Section] = [
+        (
+            "New findings",
+            finding,
+            [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.new],
+        ),
         (
             "Resolved findings",
+            finding,
             [(e.rule, e.subject, e.outcome.value, e.reason) for e in diff.resolved],
         ),
         (
             "Changed outcomes",
+            finding,
             [
                 (
                     c.entry.rule,
@@ -223,22 +243,8 @@ def render_markdown(diff: Diff) -> str:
             ],
         ),
     ]
-    for title, rows in sections:
-        if rows:
-            lines += [
-                "",
-                f"### {title}",
-                "",
-                "| Rule | Subject | Outcome | Reason |",
-                "|---|---|---|---|",
-            ]
-            lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in rows]
-    asset_rows = (
-        [(a, "added", "", "") for a in diff.assets_added]
-        + [(a, "removed", "", "") for a in diff.assets_removed]
-        + [(a.asset, a.field, a.old, a.new) for a in diff.assets_changed]
-    )
-    if asset_rows:
-        lines += ["", "### Assets", "", "| Asset | Change | Old | New |", "|---|---|---|---|"]
-        lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in asset_rows]
-    return "\n".join(lines) + "\n"
+    assets: list[tuple[str, ...]] = [(a, "added", "", "") for a in diff.assets_added]
+    assets += [(a, "removed", "", "") for a in diff.assets_removed]
+    assets += [(a.asset, a.field, a.old, a.new) for a in diff.assets_changed]
+    found.append(("Assets", ("Asset", "Change", "Old", "New"), assets))
+    return [section for section in found if section[2]]

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from tma_audit.portfolio import ClientSummary, Portfolio
 from tma_audit.reports.csv_report import safe_cell, write_rows
-from tma_audit.reports.xmlutil import attr, text
+from tma_audit.reports.xmlutil import attr, html_head, text
 
 
 class PortfolioFormat(StrEnum):
@@ -217,16 +217,7 @@ def render_html(portfolio: Portfolio) -> str:
     )
     title = f"tma-audit portfolio: {portfolio.root} ({portfolio.as_of.isoformat()})"
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{attr(csp)}">',
-        f"<title>{text(title)}</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
+        *html_head(title, csp, _STYLE),
         f"<h1>{text(title)}</h1>",
         *(f"<p>{text(line)}</p>" for line in _heading(portfolio)[1:]),
         '<table class="sortable" id="clients">',

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import atexit
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import typer
 
@@ -47,15 +48,32 @@ OUTPUT_DIR_HELP = (
 
 def parse_formats(text: str) -> list[Format]:
     """`table,json,sarif` → the formats, in order, without repeats (a usage error if bad)."""
-    formats: list[Format] = []
+    return parse_format_list(text, Format)
+
+
+def report_targets(
+    formats: Sequence[Format], outputs: Sequence[str] | None, output_dir: Path | None
+) -> dict[Format, Path | None]:
+    """Each format's file, or None for standard output (at most one format; `-` is
+    standard output too). Two formats to one file are a usage error."""
+    return format_targets(formats, outputs, output_dir, lambda f: FORMATS[f].file_name)
+
+
+#: a command's own format enum (audit's Format, diff's, portfolio's)
+F = TypeVar("F", bound=StrEnum)
+
+
+def parse_format_list(text: str, kind: type[F]) -> list[F]:
+    """`a,b` → the formats of the enum, in order, without repeats (a usage error if bad)."""
+    formats: list[F] = []
     for raw in text.split(","):
         item = raw.strip().lower()
         if not item:
             continue
         try:
-            fmt = Format(item)
+            fmt = kind(item)
         except ValueError:
-            known = ", ".join(f.value for f in Format)
+            known = ", ".join(f.value for f in kind)
             raise typer.BadParameter(
                 f"{raw.strip()!r} is not one of {known}", param_hint="'--format' / '-f'"
             ) from None
@@ -66,11 +84,15 @@ def parse_formats(text: str) -> list[Format]:
     return formats
 
 
-def report_targets(
-    formats: Sequence[Format], outputs: Sequence[str] | None, output_dir: Path | None
-) -> dict[Format, Path | None]:
-    """Each format's file, or None for standard output (at most one format; `-` is
-    standard output too). Two formats to one file are a usage error."""
+def format_targets(
+    formats: Sequence[F],
+    outputs: Sequence[str] | None,
+    output_dir: Path | None,
+    file_name: Callable[[F], str],
+) -> dict[F, Path | None]:
+    """Each format's file (`--output [FORMAT=]FILE`, else `file_name(format)` in
+    `--output-dir`), or None for standard output (at most one format; `-` is standard
+    output too). Two formats to one file are a usage error."""
     explicit, plain = _outputs(formats, outputs or ())
     if plain:
         rest = [f for f in formats if f not in explicit]
@@ -83,12 +105,12 @@ def report_targets(
         explicit[rest[0]] = plain[0]
     if output_dir is not None and output_dir.exists() and not output_dir.is_dir():
         raise InputError("not a directory", file=str(output_dir), field="--output-dir")
-    targets: dict[Format, Path | None] = {}
+    targets: dict[F, Path | None] = {}
     for fmt in formats:
         if fmt in explicit:
             targets[fmt] = explicit[fmt]
         elif output_dir is not None:
-            targets[fmt] = output_dir / FORMATS[fmt].file_name
+            targets[fmt] = output_dir / file_name(fmt)
         else:
             targets[fmt] = None
     to_stdout = [f.value for f, path in targets.items() if path is None]
@@ -103,23 +125,25 @@ def report_targets(
 
 
 def _outputs(
-    formats: Sequence[Format], outputs: Sequence[str]
-) -> tuple[dict[Format, Path | None], list[Path | None]]:
+    formats: Sequence[F], outputs: Sequence[str]
+) -> tuple[dict[F, Path | None], list[Path | None]]:
     """The `--output FORMAT=FILE` values by format, and the plain `--output FILE` ones
     (None: standard output)."""
     from tma_audit.fileio import is_stdout_name
 
-    names = {f.value: f for f in Format}
-    explicit: dict[Format, Path | None] = {}
+    names = {f.value: f for f in formats}
+    every = {f.value for f in type(formats[0])} if formats else set()
+    explicit: dict[F, Path | None] = {}
     plain: list[Path | None] = []
     for value in outputs:
         name, sep, path = value.partition("=")
-        fmt = names.get(name.strip().lower()) if sep else None
-        if fmt is None:
+        key = name.strip().lower()
+        if not sep or key not in every:
             plain.append(None if is_stdout_name(value) else Path(value))
             continue
-        if fmt not in formats:
-            raise InputError(f"{value}: {fmt.value} is not one of --format", field="--output")
+        fmt = names.get(key)
+        if fmt is None:
+            raise InputError(f"{value}: {key} is not one of --format", field="--output")
         if not path:
             raise InputError(f"{value}: no file name after '='", field="--output")
         if fmt in explicit:
@@ -128,9 +152,9 @@ def _outputs(
     return explicit, plain
 
 
-def _refuse_shared_files(targets: dict[Format, Path | None]) -> None:
+def _refuse_shared_files(targets: dict[F, Path | None]) -> None:
     """Two formats written to one file would keep only the last: a usage error."""
-    seen: dict[object, Format] = {}
+    seen: dict[object, F] = {}
     for fmt, path in targets.items():
         if path is None:
             continue
@@ -160,6 +184,18 @@ def check_report_targets(targets: dict[Format, Path | None], output_dir: Path | 
         if in_dir and not (output_dir is not None and output_dir.is_dir()):
             continue  # the directory is made later: nothing there yet
         check_target(path, field="--output-dir" if in_dir else "--output")
+
+
+def make_output_dir(output_dir: Path | None) -> None:
+    """Create `--output-dir` (and its parents) if it is given and missing."""
+    if output_dir is None:
+        return
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
+        ) from None
 
 
 def _in_output_dir(path: Path, output_dir: Path | None) -> bool:
@@ -196,13 +232,7 @@ def write_reports(
     from tma_audit.safetext import for_terminal
 
     check_report_targets(targets, output_dir)
-    if output_dir is not None:
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(
-                f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
-            ) from None
+    make_output_dir(output_dir)
     stdout_content: list[str] | None = None
     for fmt, path in targets.items():
         progress.step(f"Rendering the {fmt.value} report")

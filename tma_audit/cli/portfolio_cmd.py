@@ -23,7 +23,6 @@ from tma_audit.errors import InputError
 if TYPE_CHECKING:
     from tma_audit.lifecycle.in_use import DataChoice
     from tma_audit.portfolio import ClientFolder, ClientSummary
-    from tma_audit.portfolio_report import PortfolioFormat
 
 FORMAT_HELP = (
     "Summary format(s), comma-separated: table, csv, json, html. Several need --output-dir "
@@ -90,6 +89,7 @@ def portfolio(
     """Audit every client folder under DIR; write one summary; exit with the worst
     client's code (70 > 3 > 2 > 1 > 0)."""
     from tma_audit.cli.common import data_choice, parse_as_of
+    from tma_audit.cli.outputs import format_targets, make_output_dir, parse_format_list
     from tma_audit.fileio import write_file, write_stdout
     from tma_audit.portfolio import Portfolio, client_folders, compare, previous_date
     from tma_audit.portfolio_report import FILE_NAMES, RENDERERS, PortfolioFormat
@@ -97,19 +97,13 @@ def portfolio(
 
     audit_date = parse_as_of(as_of)
     rules = load_ruleset(ruleset)  # a bad ruleset stops the run before any client
-    formats = _parse_formats(fmt)
-    targets = _targets(formats, output or (), output_dir)
+    formats = parse_format_list(fmt, PortfolioFormat)
+    targets = format_targets(formats, output, output_dir, FILE_NAMES.__getitem__)
     folders = client_folders(directory, skip=output_dir)
     choice = data_choice(data, cache_dir, allow_stale)
     job_list = [ClientJob(f, ruleset, audit_date, choice, output_dir) for f in folders]
     previous = _previous(output_dir)
-    if output_dir is not None:
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(
-                f"cannot create: {exc.strerror}", file=str(output_dir), field="--output-dir"
-            ) from None
+    make_output_dir(output_dir)
     summaries = _run(job_list, jobs or os.cpu_count() or 1)
     book = Portfolio(
         root=directory.name or str(directory),
@@ -133,73 +127,6 @@ def portfolio(
     if to_stdout is not None:
         write_stdout(to_stdout)
     raise typer.Exit(book.exit_code)
-
-
-def _parse_formats(text: str) -> list[PortfolioFormat]:
-    from tma_audit.portfolio_report import PortfolioFormat
-
-    formats: list[PortfolioFormat] = []
-    for raw in text.split(","):
-        item = raw.strip().lower()
-        if not item:
-            continue
-        try:
-            form = PortfolioFormat(item)
-        except ValueError:
-            known = ", ".join(f.value for f in PortfolioFormat)
-            raise typer.BadParameter(
-                f"{raw.strip()!r} is not one of {known}", param_hint="'--format' / '-f'"
-            ) from None
-        if form not in formats:
-            formats.append(form)
-    if not formats:
-        raise typer.BadParameter("no format given", param_hint="'--format' / '-f'")
-    return formats
-
-
-def _targets(
-    formats: list[PortfolioFormat], outputs: list[str] | tuple[str, ...], output_dir: Path | None
-) -> dict[PortfolioFormat, Path | None]:
-    """Each format's file, or None for standard output (at most one)."""
-    from tma_audit.fileio import is_stdout_name
-    from tma_audit.portfolio_report import FILE_NAMES, PortfolioFormat
-
-    if output_dir is not None and output_dir.exists() and not output_dir.is_dir():
-        raise InputError("not a directory", file=str(output_dir), field="--output-dir")
-    explicit: dict[PortfolioFormat, Path | None] = {}
-    plain: list[Path | None] = []
-    for value in outputs:
-        name, sep, path = value.partition("=")
-        known = {f.value: f for f in PortfolioFormat}
-        form = known.get(name.strip().lower()) if sep else None
-        if form is None:
-            plain.append(None if is_stdout_name(value) else Path(value))
-        elif form not in formats:
-            raise InputError(f"{value}: {form.value} is not one of --format", field="--output")
-        elif not path or form in explicit:
-            raise InputError(f"{value}: no file, or a second one", field="--output")
-        else:
-            explicit[form] = None if is_stdout_name(path) else Path(path)
-    rest = [f for f in formats if f not in explicit]
-    if plain:
-        if len(plain) > 1 or len(rest) != 1:
-            raise InputError(
-                "give one FILE for one format; with several formats use --output-dir DIR "
-                "or --output FORMAT=FILE",
-                field="--output",
-            )
-        explicit[rest[0]] = plain[0]
-    targets = {
-        f: explicit[f] if f in explicit else (output_dir / FILE_NAMES[f] if output_dir else None)
-        for f in formats
-    }
-    if sum(1 for p in targets.values() if p is None) > 1:
-        raise InputError(
-            "several formats would go to standard output: give --output-dir DIR or "
-            "--output FORMAT=FILE",
-            field="--format",
-        )
-    return targets
 
 
 def _previous(output_dir: Path | None) -> dict[str, object] | None:

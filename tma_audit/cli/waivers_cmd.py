@@ -330,6 +330,7 @@ def _write_register(
 
 
 def _output_directory(path: Path) -> Path:
+    from tma_audit.cli.outputs import make_output_dir
     from tma_audit.errors import InputError
     from tma_audit.fileio import is_stdout_name
 
@@ -339,12 +340,7 @@ def _output_directory(path: Path) -> Path:
         )
     if path.exists() and not path.is_dir():
         raise InputError("exists and is not a directory", file=str(path), field="--output-dir")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(
-            f"cannot create the directory: {exc.strerror}", file=str(path), field="--output-dir"
-        ) from None
+    make_output_dir(path)
     return path
 
 

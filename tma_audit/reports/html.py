@@ -42,7 +42,7 @@ from tma_audit.reports.summary import (
     verdict_line,
     warnings_of,
 )
-from tma_audit.reports.xmlutil import attr, text
+from tma_audit.reports.xmlutil import attr, html_head, text
 
 
 @cache
@@ -52,6 +52,16 @@ def _asset(name: str) -> str:
     as they are (the CSP hash is of exactly this text)."""
     data = resources.files("tma_audit.reports").joinpath("assets", name).read_bytes()
     return "\n" + data.decode("utf-8")
+
+
+def stylesheet() -> str:
+    """The report's stylesheet as inlined (other pages of the tool share it)."""
+    return _asset("report.css")
+
+
+def stylesheet_hash() -> str:
+    """The base64 SHA-256 of `stylesheet()`, for a Content-Security-Policy."""
+    return _sha256(stylesheet())
 
 
 _OUTCOME_CLASS = {o: o.value for o in Outcome}
@@ -70,18 +80,7 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
         f"script-src 'sha256-{_sha256(script)}'; img-src data:; base-uri 'none'; "
         "form-action 'none'"
     )
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta http-equiv="Content-Security-Policy" content="{attr(csp)}">',
-        f"<title>{text(f'tma-audit: {client} ({result.as_of.isoformat()})')}</title>",
-        f"<style>{style}</style>",
-        "</head>",
-        "<body>",
-    ]
+    parts = html_head(f"tma-audit: {client} ({result.as_of.isoformat()})", csp, style)
     parts += _header(analysis, options)
     parts += _summary(analysis)
     parts += _evidence(result)

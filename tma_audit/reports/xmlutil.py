@@ -34,3 +34,20 @@ def attr(value: str) -> str:
         .replace("\r", "&#13;")
         .replace("\t", "&#9;")
     )
+
+
+def html_head(title: str, csp: str, style: str) -> list[str]:
+    """A self-contained page's opening up to `<body>`: UTF-8, a viewport for phones, the
+    Content-Security-Policy, the escaped title and the inlined stylesheet."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{attr(csp)}">',
+        f"<title>{text(title)}</title>",
+        f"<style>{style}</style>",
+        "</head>",
+        "<body>",
+    ]
