@@ -227,3 +227,18 @@ def test_config_show_refuses_an_unknown_format(cli: CliRun, project: Path) -> No
     assert run.code == 2
     assert "--format: expected table or json, got 'xml'" in run.err
     assert run.out == ""
+
+
+def test_config_show_writes_to_a_file(cli: CliRun, project: Path) -> None:
+    (project / "tma-audit.toml").write_text('fail_on = "high"\n', encoding="utf-8")
+    out = project / "settings.json"
+    run = cli("config", "show", "-f", "json", "-o", str(out))
+    assert run.code == 0, run.err
+    assert run.out == ""
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["config_file"] == str(project / "tma-audit.toml")
+    assert {"setting": "fail_on", "value": "high"}.items() <= next(
+        row for row in document["settings"] if row["setting"] == "fail_on"
+    ).items()
+    table = cli("config", "show", "-o", "-")
+    assert table.out.startswith("Configuration file: ")

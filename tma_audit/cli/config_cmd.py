@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,12 @@ def show(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table or json.", metavar="FORMAT")
     ] = "table",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to FILE instead of standard output ('-').", metavar="FILE"
+        ),
+    ] = None,
 ) -> None:
     """Print each setting, its value here (this folder, this environment) and where it
     came from: the configuration file (FILE:LINE), an environment variable or built-in.
@@ -25,11 +32,11 @@ def show(
     import json
     import os
     import sys
-    from pathlib import Path
 
     from tma_audit.cli.common import say
     from tma_audit.config import effective_settings, load_config
     from tma_audit.errors import InputError
+    from tma_audit.fileio import is_stdout_name, write_file
     from tma_audit.lifecycle.in_use import data_settings
 
     if fmt not in ("table", "json"):
@@ -43,15 +50,23 @@ def show(
     file = str(config.path) if config.path else None
     if fmt == "json":
         document = {"config_file": file, "found_by": config.found_by or None, "settings": rows}
-        say(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        return
-    lines = [f"Configuration file: {file or 'none'}" + (f" ({config.found_by})" if file else "")]
+        content = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        content = _table(rows, file, config.found_by)
+    if output is None or is_stdout_name(output):
+        say(content)
+    else:
+        write_file(output, content)
+
+
+def _table(rows: list[dict[str, Any]], file: str | None, found_by: str) -> str:
+    lines = [f"Configuration file: {file or 'none'}" + (f" ({found_by})" if file else "")]
     width = max(len(row["setting"]) for row in rows)
     shown = [_shown(row["value"]) for row in rows]
     value_width = min(60, max(len(text) for text in shown))
     for row, text in zip(rows, shown, strict=True):
         lines.append(f"{row['setting']:<{width}}  {text:<{value_width}}  {row['origin']}")
-    say("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def _shown(value: object) -> str:
