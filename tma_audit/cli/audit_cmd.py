@@ -16,8 +16,10 @@ from tma_audit.cli.options import (
     DataOption,
     DateOrderOption,
     MapOption,
+    QuietOption,
     RulesetOption,
     SourceOption,
+    VerboseOption,
     WaiversOption,
 )
 from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP, OUTPUT_HELP
@@ -93,26 +95,31 @@ def audit(
             file_okay=False,
         ),
     ] = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Audit an inventory against the ruleset; print a report; exit 0 (compliant) or 1."""
-    from tma_audit.cli.common import data_choice, notify, parse_as_of, warn
+    from tma_audit.cli.common import data_choice, parse_as_of, say, tell_inputs
     from tma_audit.cli.outputs import (
         Progress,
         find_sarif_root,
         parse_formats,
         report_targets,
+        report_voice,
         write_reports,
     )
     from tma_audit.gate import exit_code, parse_fail_on
     from tma_audit.inventory import load_inventories
     from tma_audit.pipeline import run_configured_audit
+    from tma_audit.reports.summary import verdict_line
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     gate = parse_fail_on(fail_on, rules)
     targets = report_targets(parse_formats(fmt), output, output_dir)
-    progress = Progress.for_inventory(inventory[0])
+    voice = report_voice(targets, quiet=quiet, verbose=verbose)
+    progress = Progress() if quiet else Progress.for_inventory(inventory[0])
     progress.step("Reading the inventory")
     loaded = load_inventories(
         inventory,
@@ -120,14 +127,15 @@ def audit(
         source=source,
         mapping=mapping or (),
         date_order=date_order,
-        notify=notify,
+        notify=voice.notify,
     )
     progress.step(f"Auditing {len(loaded.assets):,} assets", assets=len(loaded.assets))
     data_in_use = data_choice(data, cache_dir, allow_stale)
     register = None if no_waivers else waivers
     result = run_configured_audit(
-        loaded, rules, audit_date, data_in_use, waivers=register, baseline=baseline, warn=warn
+        loaded, rules, audit_date, data_in_use, waivers=register, baseline=baseline, warn=voice.warn
     )
+    tell_inputs(voice, loaded, result)
     code = exit_code(result, gate)
     root = sarif_root.absolute() if sarif_root else find_sarif_root(inventory[0])
     write_reports(
@@ -138,4 +146,6 @@ def audit(
         progress=progress,
         sarif_root=root,
     )
+    if quiet and None not in targets.values():  # nothing else on standard output
+        say(verdict_line(result) + "\n")
     raise typer.Exit(0 if exit_zero else int(code))

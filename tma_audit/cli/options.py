@@ -69,6 +69,25 @@ WaiversOption = Annotated[
         metavar="FILE",
     ),
 ]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only the verdict line (and errors): no table, notices, warnings or "
+        "progress. Reports for files are written as usual.",
+    ),
+]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Also say on standard error what was read and used: files, sources and what "
+        "they vouch for, the ruleset, lifecycle data, waivers, baseline, where reports go.",
+    ),
+]
+
 BaselineOption = Annotated[
     Path | None,
     typer.Option(

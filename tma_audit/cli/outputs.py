@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 import typer
 
 from tma_audit.errors import InputError
-from tma_audit.reports import FORMATS, Format, GroupBy, RenderOptions
+from tma_audit.reports import FORMATS, REPORT_WIDTH, Format, GroupBy, RenderOptions
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.progress import TaskID
 
+    from tma_audit.cli.common import Voice
     from tma_audit.model import AuditResult
 
 #: An inventory file at least this large makes a long audit: show progress from the start.
@@ -186,6 +187,24 @@ def check_report_targets(targets: dict[Format, Path | None], output_dir: Path | 
         check_target(path, field="--output-dir" if in_dir else "--output")
 
 
+def report_voice(targets: dict[Format, Path | None], *, quiet: bool, verbose: bool) -> Voice:
+    """What `audit` says besides its reports. `--quiet` drops a table meant for standard
+    output (the command prints the verdict line instead). A table or Markdown report on
+    the terminal shows the data warnings as notes: once is enough when standard error
+    is that terminal too."""
+    from tma_audit.cli.common import Voice, same_terminal
+
+    voice = Voice(quiet=quiet, verbose=verbose)
+    if quiet and Format.TABLE in targets and targets[Format.TABLE] is None:
+        del targets[Format.TABLE]
+    voice.warnings_in_report = same_terminal() and any(
+        path is None for fmt, path in targets.items() if fmt in (Format.TABLE, Format.MARKDOWN)
+    )
+    for fmt, path in targets.items():
+        voice.detail(f"{fmt.value} report -> {path if path is not None else 'standard output'}")
+    return voice
+
+
 def make_output_dir(output_dir: Path | None) -> None:
     """Create `--output-dir` (and its parents) if it is given and missing."""
     if output_dir is None:
@@ -239,7 +258,7 @@ def write_reports(
         spec = FORMATS[fmt]
         to_terminal = path is None and sys.stdout.isatty()
         options = RenderOptions(
-            width=terminal_width() if path is None else 100,
+            width=terminal_width() if path is None else REPORT_WIDTH,
             color=spec.for_terminal and path is None and use_color(to_terminal),
             group_by=group_by,
             tool_version=__version__,

@@ -14,8 +14,10 @@ from tma_audit.cli.options import (
     DataOption,
     DateOrderOption,
     MapOption,
+    QuietOption,
     RulesetOption,
     SourceOption,
+    VerboseOption,
     WaiversOption,
 )
 from tma_audit.reports import PlanFormat
@@ -52,23 +54,34 @@ def plan(
     source: SourceOption = None,
     mapping: MapOption = None,
     date_order: DateOrderOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Export the remediation plan: findings grouped into work items with Schedule D
     priority, due dates from the audit date, who pays and effort; totals per client."""
-    from tma_audit.cli.common import data_choice, notify, parse_as_of, warn
+    from tma_audit.cli.common import Voice, data_choice, parse_as_of, say, tell_inputs
+    from tma_audit.fileio import is_stdout_name
     from tma_audit.inventory import load_inventory
     from tma_audit.pipeline import run_configured_audit
+    from tma_audit.plan import analyse
+    from tma_audit.reports.summary import plan_line, verdict_line
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
+    voice = Voice(quiet=quiet, verbose=verbose)
     loaded = load_inventory(
-        inventory, source=source, mapping=mapping or (), date_order=date_order, notify=notify
+        inventory, source=source, mapping=mapping or (), date_order=date_order, notify=voice.notify
     )
     data_in_use = data_choice(data, cache_dir, allow_stale)
     result = run_configured_audit(
-        loaded, rules, audit_date, data_in_use, waivers=waivers, warn=warn
+        loaded, rules, audit_date, data_in_use, waivers=waivers, warn=voice.warn
     )
+    tell_inputs(voice, loaded, result)
+    if quiet and (output is None or is_stdout_name(output)):
+        # the verdict and the plan's totals instead of the plan
+        say(f"{verdict_line(result)}\n{plan_line(analyse(result))}\n")
+        return
     _write_plan(result, fmt, output)
 
 
@@ -79,13 +92,13 @@ def _write_plan(result: AuditResult, fmt: PlanFormat, output: Path | None) -> No
     from tma_audit import __version__
     from tma_audit.cli.common import terminal_width, use_color
     from tma_audit.fileio import is_stdout_name, write_file, write_stdout
-    from tma_audit.reports import RenderOptions, get_plan_renderer
+    from tma_audit.reports import REPORT_WIDTH, RenderOptions, get_plan_renderer
 
     if output is not None and is_stdout_name(output):
         output = None
     to_terminal = output is None and sys.stdout.isatty()
     options = RenderOptions(
-        width=terminal_width() if output is None else 100,
+        width=terminal_width() if output is None else REPORT_WIDTH,
         color=fmt == PlanFormat.TABLE and use_color(to_terminal),
         tool_version=__version__,
     )

@@ -36,9 +36,14 @@ class GroupBy(StrEnum):
     RULE = "rule"
 
 
+#: The table's width when it does not go to a terminal (a pipe, a file), as README says.
+REPORT_WIDTH = 80
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    width: int = 100
+    #: the table's width: the terminal's, else REPORT_WIDTH
+    width: int = REPORT_WIDTH
     color: bool = False
     group_by: GroupBy = GroupBy.ASSET
     tool_version: str = ""
