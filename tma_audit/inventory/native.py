@@ -240,11 +240,35 @@ def load_csv_assets(path: Path, file: str) -> list[Asset]:
     return parse_csv_assets(text, file)
 
 
+#: what a native CSV's cells may be separated by: comma, or semicolon (Excel writes it
+#: where the decimal separator is a comma: much of Europe), or tab
+DELIMITERS = (",", ";", "\t")
+
+
+def native_delimiter(header_line: str) -> str:
+    """The delimiter of a native CSV, from its header line: the one whose cells are most
+    often native column names (`hostname;kind;site` → `;`), comma on a tie. Quoted cells
+    are read as the csv module reads them, so a `;` inside quotes does not count."""
+    columns = csv_columns()
+    known = {*columns, *(key.replace(".", "_") for key in columns), _SOFTWARE_COLUMN}
+    best, best_score = ",", -1
+    for delimiter in DELIMITERS:
+        try:
+            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        score = sum(cell.strip().lower() in known for cell in cells)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def parse_csv_assets(text: str, file: str) -> list[Asset]:
     columns = csv_columns()
     # `os_name` is accepted for `os.name`, and so on.
     aliases = {key.replace(".", "_"): key for key in columns}
-    header, lines, records = _read_records(text, file)
+    first = text.split("\n", 1)[0]
+    header, lines, records = _read_records(text, file, native_delimiter(first))
     plan: list[tuple[int, str, FieldSpec | None]] = []
     seen: dict[str, int] = {}
     for index, raw_name in enumerate(header):
@@ -307,7 +331,9 @@ def _fit_rows(
     return fitted
 
 
-def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list[str]]]:
+def _read_records(
+    text: str, file: str, delimiter: str = ","
+) -> tuple[list[str], list[int], list[list[str]]]:
     """The header, then each record after it with the line it starts on."""
     if '"' not in text and text.count("\r") == text.count("\r\n"):
         # No quoting and plain line ends: a record is a line and cells are split at
@@ -315,13 +341,13 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
         # line is long enough for a cell to pass the csv module's size limit.
         plain = text.replace("\r\n", "\n").split("\n")
         if max(map(len, plain)) <= csv.field_size_limit():
-            rows = [line.split(",") for line in plain]
+            rows = [line.split(delimiter) for line in plain]
             if rows[-1] == [""]:
                 rows.pop()  # the final line end
             if not rows:
                 raise _empty(file)
             return rows[0], list(range(2, len(rows) + 1)), rows[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -334,14 +360,14 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
     except csv.Error as exc:
         raise InventoryError(f"malformed CSV: {exc}", file=file, line=reader.line_num) from None
     last = next((row for row in reversed(records) if row), header)
-    opened = unterminated_quote_line(text, last[-1]) if last else None
+    opened = unterminated_quote_line(text, last[-1], delimiter) if last else None
     if opened is not None:
         raise InventoryError(f"unterminated quote opened at line {opened}", file=file, line=opened)
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == header_lines + len(records):
         # one line per record (no quoted line breaks): line numbers by position
         return header, list(range(header_lines + 1, header_lines + 1 + len(records))), records
-    runaway = runaway_quote(text)
+    runaway = runaway_quote(text, delimiter)
     if runaway is not None:
         opened, closed = runaway
         raise InventoryError(
@@ -349,12 +375,12 @@ def _read_records(text: str, file: str) -> tuple[list[str], list[int], list[list
             file=file,
             line=opened,
         )
-    return header, *_number_records(text)
+    return header, *_number_records(text, delimiter)
 
 
-def _number_records(text: str) -> tuple[list[int], list[list[str]]]:
+def _number_records(text: str, delimiter: str) -> tuple[list[int], list[list[str]]]:
     """Each record after the header and the line it starts on (the text is valid CSV)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     next(reader)
     lines: list[int] = []
     records: list[list[str]] = []

@@ -52,8 +52,10 @@ def is_native_csv(path: Path) -> bool:
     first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     if first.lower().startswith(("#type", "sep=")):
         return False
+    from tma_audit.inventory.native import native_delimiter
+
     try:
-        header = next(csv.reader(io.StringIO(first)), [])
+        header = next(csv.reader(io.StringIO(first), delimiter=native_delimiter(first)), [])
     except csv.Error:
         return False
     names = [cell.strip().lower() for cell in header if cell.strip()]
