@@ -240,6 +240,8 @@ def _findings(analysis: Analysis) -> list[str]:
         _select("filter-outcome", "Outcome", ((o.value, o.value) for o in present)),
         _select("filter-priority", "Priority", ((str(p.level), p.title) for p in PRIORITIES)),
         _select("filter-site", "Site", ((s, s) for s in sites)),
+        '<label><input type="checkbox" id="group-asset"> Group by asset</label>',
+        '<button type="button" data-export="findings-table">Export shown rows (CSV)</button>',
         f'<span id="shown" aria-live="polite">{len(findings)} of {len(findings)} shown</span>',
         "</div>",
     ]
@@ -264,12 +266,12 @@ def _findings(analysis: Analysis) -> list[str]:
         "a pass) with their Schedule D priority, and waived items with their waiver.</p>",
         *controls,
         "<noscript><p>Sorting and filtering need JavaScript.</p></noscript>",
-        '<table id="findings-table" class="sortable">',
+        '<div class="wide"><table id="findings-table" class="sortable">',
         f"<thead><tr>{thead}</tr></thead>",
         "<tbody>",
     ]
     lines.extend(_finding_rows(analysis))
-    lines += ["</tbody>", "</table>", "</section>"]
+    lines += ["</tbody>", "</table></div>", "</section>"]
     return lines
 
 
@@ -334,7 +336,8 @@ def _shared_cells(analysis: Analysis, f: PlannedFinding) -> tuple[str, str, str]
     )
     outcome = (
         f'<td><span class="tag {_OUTCOME_CLASS[f.outcome]}">{OUTCOME_LABEL[f.outcome]}'
-        f"</span></td><td>{text(f.rule_id)}</td>"
+        f'</span></td><td class="rule" data-v="{attr(f.rule_id)}">{text(f.rule_id)}'
+        f'<div class="small">{text(analysis.rules[f.rule_id].title)}</div></td>'
     )
     evidence = evidence_text(verdict)
     reason = text(verdict.reason) + (
@@ -379,7 +382,18 @@ def _plan(analysis: Analysis) -> list[str]:
             ("Effort", "num"),
         ]
     )
-    lines += ['<table id="plan-table" class="sortable">', f"<thead><tr>{thead}</tr></thead>"]
+    lines += [
+        '<div class="controls">',
+        '<label>Filter <input type="search" id="plan-filter" placeholder="work, host, site …" '
+        'autocomplete="off"></label>',
+        _select("plan-priority", "Priority", ((str(p.level), p.title) for p in PRIORITIES)),
+        '<button type="button" data-export="plan-table">Export shown rows (CSV)</button>',
+        f'<span id="plan-shown" aria-live="polite">{len(plan.items)} of {len(plan.items)} '
+        "shown</span>",
+        "</div>",
+        '<div class="wide"><table id="plan-table" class="sortable">',
+        f"<thead><tr>{thead}</tr></thead>",
+    ]
     lines.append("<tbody>")
     for item in plan.items:
         triage = item.triage
@@ -387,7 +401,7 @@ def _plan(analysis: Analysis) -> list[str]:
         more = f" and {len(subjects) - 20} more" if len(subjects) > 20 else ""
         listed = ", ".join(subjects[:20]) + more
         lines.append(
-            f'<tr><td class="nowrap">{item.id}</td>'
+            f'<tr data-priority="{triage.priority.level}"><td class="nowrap">{item.id}</td>'
             f'<td data-v="{triage.priority.level}" title="{attr(triage.priority.title)}">'
             f'{triage.priority.label}</td><td class="nowrap">{triage.due.isoformat()}</td>'
             f'<td>{text(item.headline)}<div class="small">{text(item.action)}</div>'
@@ -396,7 +410,7 @@ def _plan(analysis: Analysis) -> list[str]:
             f'<td class="num">{len(item.findings)}</td><td>{text(triage.payer_text)}</td>'
             f'<td class="num" data-v="{item.effort_hours:g}">{hours(item.effort_hours)}</td></tr>'
         )
-    lines += ["</tbody>", "</table>", "</section>"]
+    lines += ["</tbody>", "</table></div>", "</section>"]
     return lines
 
 
@@ -406,7 +420,7 @@ def _evidence(result: AuditResult) -> list[str]:
     if not rows:
         return [*lines, "<p>No item is unknown for want of evidence.</p>", "</section>"]
     lines += [
-        "<table>",
+        '<div class="wide"><table>',
         "<thead><tr><th>Rule</th><th>Unknown items want</th><th>To settle most</th></tr></thead>",
         "<tbody>",
         *(
@@ -414,7 +428,7 @@ def _evidence(result: AuditResult) -> list[str]:
             for r in rows
         ),
         "</tbody>",
-        "</table>",
+        "</table></div>",
         "</section>",
     ]
     return lines
