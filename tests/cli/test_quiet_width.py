@@ -128,3 +128,9 @@ def test_verbose_says_what_was_read_and_used(cli: CliRun) -> None:
     assert "guessed: " in err  # the import's notices as without -v
     quiet = cli("audit", str(AD_EXPORT), "--as-of", STALE_DAY)
     assert "tma-audit: ruleset" not in quiet.err
+
+
+def test_an_inventory_without_sites_reads_plainly_in_the_score_line(cli: CliRun) -> None:
+    run = cli("audit", str(AD_EXPORT), "--as-of", STALE_DAY)
+    line = next(line for line in run.out.splitlines() if line.startswith("Score "))
+    assert "((" not in line and " (all sites " in line

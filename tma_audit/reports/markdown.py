@@ -25,6 +25,7 @@ from tma_audit.reports.summary import (
     hours,
     location_text,
     rule_summaries,
+    site_scores_text,
     verdict_line,
     warnings_of,
 )
@@ -134,7 +135,7 @@ def _header(analysis: Analysis, options: RenderOptions) -> list[str]:
         f"({md(data.origin)}){updates}" + (f" · inventory {md(inventory)}" if inventory else ""),
     ]
     lines += [f"> Note: {md(note)}" for note in result.notes]
-    sites = ", ".join(f"{md(s.scope)} {s.text}" for s in analysis.site_scores)
+    sites = md(site_scores_text(analysis))
     totals = analysis.plan.totals
     lines += [
         "",

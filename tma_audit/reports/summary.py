@@ -120,9 +120,17 @@ def baselined_text(result: AuditResult, f: PlannedFinding, text: str) -> str:
     return text
 
 
+def site_scores_text(analysis: Analysis) -> str:
+    """`Leeds HQ 88.6%, York Branch 87.6%`; an inventory without sites has one site of
+    the placeholder name `(all sites)`, shown as `all sites 0.0%` (not `((all sites) …)`)."""
+    return ", ".join(
+        f"{s.scope.removeprefix('(').removesuffix(')')} {s.text}" for s in analysis.site_scores
+    )
+
+
 def score_line(analysis: Analysis) -> str:
     """`Score 95.4% (Quay Street 95.4%)`."""
-    sites = ", ".join(f"{s.scope} {s.text}" for s in analysis.site_scores)
+    sites = site_scores_text(analysis)
     return f"Score {analysis.client_score.text}" + (f" ({sites})" if sites else "")
 
 
