@@ -6,7 +6,7 @@ Which file (the first that applies; one file only, as ruff and pytest find their
 2. ``tma-audit.toml`` in the current directory or the nearest folder above it that has
    one, or a ``pyproject.toml`` there with a ``[tool.tma-audit]`` table;
 3. the user settings file (``~/.config/tma-audit/config.toml`` and its platform
-   equivalents, see ``lifecycle.settings.default_settings_file``).
+   equivalents, see ``default_settings_file``).
 
 Its keys (underscores, as in the ``[data]`` table)::
 
@@ -109,12 +109,32 @@ class Config:
         return defaults
 
 
+#: The folder name of the tool's per-user configuration and cache.
+APP_NAME = "tma-audit"
+#: The environment variable that names the configuration file.
+ENV_CONFIG = "TMA_AUDIT_CONFIG"
+
+
+def default_settings_file(env: Mapping[str, str], platform: str, home: Path) -> Path:
+    """The per-user settings file: `%APPDATA%\\tma-audit\\config.toml`,
+    `~/Library/Application Support/tma-audit/config.toml`, or under `$XDG_CONFIG_HOME`
+    (else `~/.config`). Here, not in lifecycle.settings, so that finding the configuration
+    (every command, `--help` too) does not import the lifecycle package."""
+    if platform == "win32":
+        roaming = env.get("APPDATA")
+        base = Path(roaming) if roaming else home / "AppData" / "Roaming"
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_CONFIG_HOME")
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".config"
+    return base / APP_NAME / "config.toml"
+
+
 def find_config_file(
     env: Mapping[str, str], platform: str, home: Path, cwd: Path | None
 ) -> tuple[Path | None, str]:
     """The configuration file and how it was found; (None, "") when there is none."""
-    from tma_audit.lifecycle.settings import ENV_CONFIG, default_settings_file
-
     named = env.get(ENV_CONFIG)
     if named:
         path = Path(named).expanduser()

@@ -24,6 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tma_audit.config import APP_NAME
 from tma_audit.errors import DataError
 from tma_audit.lifecycle.bounded import loads
 from tma_audit.lifecycle.snapshot import (
@@ -36,7 +37,6 @@ from tma_audit.lifecycle.snapshot import (
 )
 from tma_audit.lifecycle.store import Lifecycle
 
-APP_NAME = "tma-audit"
 CACHE_FILE = "snapshot.json"
 CACHED_ORIGIN = "cached"
 

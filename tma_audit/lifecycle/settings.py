@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tma_audit.errors import InputError
-from tma_audit.lifecycle.cache import APP_NAME, default_cache_dir
+from tma_audit.lifecycle.cache import default_cache_dir
 from tma_audit.lifecycle.msrc import DEFAULT_MSRC_URL
 from tma_audit.lifecycle.sources import DEFAULT_ENDOFLIFE_URL
 
@@ -38,7 +38,6 @@ DEFAULT_RETRIES = 3
 #: The longest timeout and deadline accepted, in seconds (a day: anything longer is a typo).
 MAX_SECONDS = 86400.0
 
-ENV_CONFIG = "TMA_AUDIT_CONFIG"
 ENV_ENDOFLIFE_URL = "TMA_AUDIT_ENDOFLIFE_URL"
 ENV_UPDATES_URL = "TMA_AUDIT_UPDATES_URL"
 ENV_MSRC_URL = "TMA_AUDIT_MSRC_URL"
@@ -56,18 +55,6 @@ class DataSettings:
     origins: Mapping[str, str]  # setting -> where its value came from
     msrc_url: str = DEFAULT_MSRC_URL
     deadline: float = DEFAULT_DEADLINE
-
-
-def default_settings_file(env: Mapping[str, str], platform: str, home: Path) -> Path:
-    if platform == "win32":
-        roaming = env.get("APPDATA")
-        base = Path(roaming) if roaming else home / "AppData" / "Roaming"
-    elif platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        xdg = env.get("XDG_CONFIG_HOME")
-        base = Path(xdg) if xdg and Path(xdg).is_absolute() else home / ".config"
-    return base / APP_NAME / "config.toml"
 
 
 def read_settings_file(
