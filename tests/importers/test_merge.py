@@ -135,13 +135,14 @@ def test_the_merged_inventory_audits(tmp_path: Path, lifecycle: Lifecycle) -> No
 
 def _single_source_batches(lifecycle: Lifecycle) -> list[Batch]:
     """Every fixture export, and a realistic AD export, read into one batch each."""
-    import sys
+    import importlib.util
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    try:
-        from bench_import import generate
-    finally:
-        sys.path.pop(0)
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_import.py"
+    spec = importlib.util.spec_from_file_location("bench_import", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate = module.generate
     from tests.importers.conftest import FIXTURES
     from tma_audit.inventory.importers.api import _read, parse_date_order
     from tma_audit.inventory.importers.csvfile import parse_table, read_table
