@@ -208,6 +208,38 @@ def test_text_columns_strip_and_null(cells: tuple[str, ...], expected: list[str 
     assert text_column(cells, "Name", "a.csv", list(range(2, 2 + len(cells)))) == expected
 
 
+#: every character str.strip() removes, ASCII or not (\x1c-\x1f are white space too)
+_SPACES = [chr(i) for i in range(0x3000 + 1) if chr(i).isspace()]
+
+
+@pytest.mark.parametrize("space", _SPACES, ids=[f"U+{ord(c):04X}" for c in _SPACES])
+@pytest.mark.parametrize("where", ["start", "end", "alone", "inside"])
+def test_text_column_strips_every_white_space_among_many_clean_names(
+    space: str, where: str
+) -> None:
+    """A column of distinct clean names takes a quick look for white space: one value
+    with white space at an end (of any kind) is still stripped, as str.strip does."""
+    from tma_audit.inventory.importers.mapping import text_column
+
+    cells = [f"pc{i:05d}.corp.example" for i in range(2000)]
+    cells += [NULL, ""]
+    odd = {
+        "start": space + "PC-ODD",
+        "end": "PC-ODD" + space,
+        "alone": space,
+        "inside": "PC" + space + "ODD",  # kept
+    }[where]
+    cells.insert(700, odd)
+    expected = [None if c in (NULL, "") else c.strip() or None for c in cells]
+    assert expected[700] == {"alone": None, "inside": odd}.get(where, "PC-ODD")
+    lines = list(range(2, 2 + len(cells)))
+    if space in "\x0b\x0c\x1c\x1d\x1e\x1f":  # white space, but control characters: refused
+        with pytest.raises(InventoryError):
+            text_column(tuple(cells), "Name", "a.csv", lines)
+        return
+    assert text_column(tuple(cells), "Name", "a.csv", lines) == expected
+
+
 def test_text_column_refuses_control_characters() -> None:
     from tma_audit.inventory.importers.mapping import text_column
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import yaml
+
+from tests.conftest import AUDIT_DATE
+from tma_audit.audit import run_audit
+from tma_audit.inventory.columns import build_assets
 from tma_audit.inventory.importers.api import ImportResult, import_files
+from tma_audit.inventory.importers.mapping import Batch
+from tma_audit.inventory.importers.merge import _Merger, merge
 from tma_audit.lifecycle import Lifecycle
-from tma_audit.model import Asset, AssetKind
+from tma_audit.model import Asset, AssetKind, Client, Inventory, Ruleset
 
 AD = (
     "#TYPE Selected.Microsoft.ActiveDirectory.Management.ADComputer\r\n"
@@ -117,11 +125,73 @@ def test_hostnames_match_without_case_domain_or_dollar(
 
 
 def test_the_merged_inventory_audits(tmp_path: Path, lifecycle: Lifecycle) -> None:
-    from tests.conftest import AUDIT_DATE
-    from tma_audit.audit import run_audit
     from tma_audit.rules import load_default_ruleset
 
     result = load(tmp_path, lifecycle, ("ad.csv", AD), ("intune.csv", INTUNE), ("cs.csv", FALCON))
     audit = run_audit(result.inventory, load_default_ruleset(), lifecycle, AUDIT_DATE)
     subjects = {f.subject.id for f in audit.findings}
     assert {"PC01", "PC02", "SRV01", "NEW01", "WEB.a.example"} <= subjects
+
+
+def _single_source_batches(lifecycle: Lifecycle) -> list[Batch]:
+    """Every fixture export, and a realistic AD export, read into one batch each."""
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_import.py"
+    spec = importlib.util.spec_from_file_location("bench_import", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate = module.generate
+    from tests.importers.conftest import FIXTURES
+    from tma_audit.inventory.importers.api import _read, parse_date_order
+    from tma_audit.inventory.importers.csvfile import parse_table, read_table
+    from tma_audit.inventory.importers.profile import parse_map
+
+    batches = []
+    for expected_file in sorted(FIXTURES.glob("*.expected.yaml")):  # read as its test does
+        options = yaml.safe_load(expected_file.read_text(encoding="utf-8"))["options"]
+        export = expected_file.with_name(expected_file.name.removesuffix(".expected.yaml"))
+        forced = options.get("sources", [None])[0]
+        mapping = parse_map(tuple(options.get("mapping", ())))
+        order = parse_date_order(options.get("date_order"))
+        batches.append(_read(read_table(export), forced, mapping, order, lifecycle))
+    for columns in (3, 13):
+        table = parse_table(generate(3000, columns=columns), f"ad-{columns}.csv")
+        batches.append(_read(table, None, {}, None, lifecycle))
+    return batches
+
+
+def test_the_single_source_fast_path_equals_the_merge(
+    lifecycle: Lifecycle, ruleset: Ruleset
+) -> None:
+    """One file without repeated hosts skips the merge: same hosts, kinds, fields, claims."""
+    inventory = Inventory(client=Client(name="Example"), assets=())
+    compared = 0
+    for batch in _single_source_batches(lifecycle):
+        if len(set(batch.keys)) != batch.n:
+            continue  # repeated hosts: merged, no fast path
+        fast = merge([batch], lifecycle)
+        slow = _Merger([batch], lifecycle).run()
+        assert fast.fields.keys() == slow.fields.keys(), batch.file
+        for name in slow.fields:
+            assert fast.fields[name] == slow.fields[name], (batch.file, name)
+        for attr in ("hostnames", "kinds", "levels", "locations", "others", "conflicts"):
+            assert getattr(fast, attr) == getattr(slow, attr), (batch.file, attr)
+        assert (fast.notes, fast.overlap, fast.repeated) == (
+            slow.notes,
+            slow.overlap,
+            slow.repeated,
+        ), batch.file
+        built = [build_assets(m.hostnames, m.kinds, m.fields, m.locations) for m in (fast, slow)]
+        assert built[0] == built[1], batch.file  # every field, and the line it came from
+        audits = [
+            run_audit(replace(inventory, assets=tuple(assets)), ruleset, lifecycle, AUDIT_DATE)
+            for assets in built
+        ]
+        # the same verdicts, reasons and evidence for every subject (verdicts compare by
+        # identity: compare what they say)
+        said = [[(f.rule_id, f.subject, repr(f.verdict)) for f in a.findings] for a in audits]
+        assert said[0] == said[1], batch.file
+        compared += 1
+    assert compared >= 12  # the fixtures of every source, and the benchmark's exports

@@ -196,7 +196,7 @@ def text_column(
             line=lines[index],
             field=header,
         )
-    if not _needs_strip(values):
+    if not _needs_strip(values, joined):
         if len(values) == len(distinct):  # no null and no "": the cells as they are
             return list(cells)
         return [cell if cell and cell != NULL else None for cell in cells]
@@ -207,8 +207,23 @@ def text_column(
 _FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
 
 
-def _needs_strip(values: set[str]) -> bool:
-    """Whether any of the (non-empty) values starts or ends with white space."""
+#: the ASCII characters str.isspace() (and so str.strip()) counts as white space, but "\n"
+_ASCII_SPACES = " \t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _needs_strip(values: set[str], joined: str) -> bool:
+    """Whether any of the (non-empty) values starts or ends with white space.
+
+    ``joined`` is the values joined by line breaks. ASCII text whose only white space
+    is those line breaks has none to strip: a few substring searches, ten times faster
+    than looking at both ends of 100,000 distinct host names one by one.
+    """
+    if (
+        joined.isascii()
+        and joined.count("\n") == len(values) - 1
+        and not any(char in joined for char in _ASCII_SPACES)
+    ):
+        return False
     ends = set(map(_FIRST, values)) | set(map(_LAST, values))
     return any(char.isspace() for char in ends)
 
