@@ -70,7 +70,7 @@ def _install(
             if ep.group == group
         ]
 
-    monkeypatch.setattr(plugins.metadata, "entry_points", entry_points)
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
 
 
 def _example(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_plugins_load_only_when_a_ruleset_needs_one(
         asked.append(group)
         return []
 
-    monkeypatch.setattr(plugins.metadata, "entry_points", entry_points)
+    monkeypatch.setattr(metadata, "entry_points", entry_points)
     assert cli("audit", str(SMALL), "--as-of", AS_OF, "-f", "json").code == 1
     assert asked == []  # the default ruleset names built-in checks only
     run = cli("audit", str(SMALL), "--as-of", AS_OF, "-r", str(_ruleset(tmp_path, "nope")))
