@@ -215,8 +215,21 @@ def test_opt_out_loads_no_plugin(
             "default 0 outside 1..inf",
         ),
         ("X = 1\n", "registered no check"),
+        (
+            "@check('plug days', subjects={SubjectType.ASSET})\n"
+            "def days(subject, ctx):\n    return Verdict(Outcome.PASS, 'ok')\n",
+            "check name 'plug days' is not one word",
+        ),
     ],
-    ids=["import-error", "clash", "bad-default", "bad-type", "default-below-minimum", "no-check"],
+    ids=[
+        "import-error",
+        "clash",
+        "bad-default",
+        "bad-type",
+        "default-below-minimum",
+        "no-check",
+        "bad-name",
+    ],
 )
 def test_a_plugin_that_cannot_load_is_an_input_error(
     cli: CliRun, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, code: str, expected: str

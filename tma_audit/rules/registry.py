@@ -215,8 +215,8 @@ def check(
         if name in CHECKS:
             first = CHECKS[name]
             raise ValueError(f"check {name!r} is already registered ({origin_of(first)})")
-        if not isinstance(name, str) or not name.isidentifier():
-            raise ValueError(f"check name {name!r} is not an identifier")
+        if not isinstance(name, str) or not name or len(name.split()) != 1 or name != name.strip():
+            raise ValueError(f"check name {name!r} is not one word")
         if not subjects or not all(isinstance(s, SubjectType) for s in subjects):
             raise ValueError(f"check {name!r}: subjects must be a non-empty set of SubjectType")
         if keys and not set(keys) <= subjects:
