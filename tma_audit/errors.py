@@ -60,6 +60,18 @@ class WaiverError(InputError):
     """A malformed waiver register."""
 
 
+class PluginError(InputError):
+    """An installed check plugin that cannot be loaded: it fails to import, clashes with
+    a registered check, or declares bad parameters. Exit 2."""
+
+
+class PluginCheckError(TmaError):
+    """A plugin's check raised, or returned something that is not a verdict, while
+    checking. The audit has no defensible result: exit 3 (the plugin's bug, not ours)."""
+
+    exit_code = ExitCode.DATA_ERROR
+
+
 class DataError(TmaError):
     """Lifecycle data unusable. Exit 3."""
 

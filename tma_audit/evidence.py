@@ -184,7 +184,8 @@ def _fact(wanted: EvidenceWanted, verdict: Verdict) -> str:
     for key, value in verdict.evidence:
         if key == GAP_KEY:
             return _GAPS.get(value, "network-list")
-    return wanted.fact(verdict.reason)
+    fact = wanted.fact(verdict.reason)
+    return fact if fact in _FACTS else "other"  # a plugin may name a fact we do not know
 
 
 def _step(fact: Fact, coverage: Coverage) -> str:

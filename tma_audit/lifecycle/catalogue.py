@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from packaging.version import Version
+
 from tma_audit.lifecycle.records import ProductRelease
-from tma_audit.limits import MAX_INT_DIGITS
+from tma_audit.lifecycle.versioning import NO_VERSION, dotted_version, release_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,8 @@ class _MsKey:
     mac: bool
     acp: bool
     subscription: bool
-    latest: tuple[int, ...] | None
+    #: the newest build, ordered as a PEP 440 version (tma_audit.lifecycle.versioning)
+    latest: Version | None
 
 
 _NUMBER_RUN = re.compile(r"(?<![\w.])v?(\d+(?:\.\d+)*)")
@@ -55,13 +58,10 @@ MS_YEAR_PRODUCTS = frozenset({"mssqlserver", "msexchange", "sharepoint", "office
 
 
 def numeric_tuple(text: str) -> tuple[int, ...]:
-    """`15.0.4480` as (15, 0, 4480); parts after one of more than 15 digits are left out."""
-    parts = []
-    for part in text.split("."):
-        if len(part) > MAX_INT_DIGITS:
-            break
-        parts.append(int(part))
-    return tuple(parts)
+    """`15.0.4480` as (15, 0, 4480); parts after one of more than 15 digits are left out.
+
+    A lookup key (a release cycle by its number, or a prefix of it), not an order."""
+    return release_of(dotted_version(text))
 
 
 def _ms_key(release: ProductRelease, facts: ReleaseFacts) -> _MsKey:
@@ -77,7 +77,7 @@ def _ms_key(release: ProductRelease, facts: ReleaseFacts) -> _MsKey:
         mac="for mac" in label,
         acp="azure connect" in label,
         subscription=release.cycle == "subscription",
-        latest=tuple(int(p) for p in latest.groups() if p is not None) if latest else None,
+        latest=dotted_version(latest.group(0)) if latest else None,
     )
 
 
@@ -214,7 +214,9 @@ class Product:
         if sp_match is not None:
             pool = [r for r in pool if keys[r.cycle].sp == int(sp_match.group(1))]
         if build is not None:
-            by_build = [r for r in pool if (keys[r.cycle].latest or ())[:2] == build[:2]]
+            by_build = [
+                r for r in pool if release_of(keys[r.cycle].latest)[:2] == build.release[:2]
+            ]
             # Office 2016/2019/2021 all report 16.0.x: when the name's year already chose
             # the release and the build says nothing more, the year decides.
             if by_build or year_match is None:
@@ -247,21 +249,21 @@ class Product:
         return [r for r in pool if keys[r.cycle].mac == mac]
 
     def _ms_first_at_least(
-        self, releases: list[ProductRelease], build: tuple[int, ...]
+        self, releases: list[ProductRelease], build: Version
     ) -> ProductRelease | None:
         """The oldest release whose latest build is ``build`` or newer, else the newest."""
         keys = self._ms_keys
-        ranked = sorted(releases, key=lambda r: keys[r.cycle].latest or ())
+        ranked = sorted(releases, key=lambda r: keys[r.cycle].latest or NO_VERSION)
         for release in ranked:
-            if (keys[release.cycle].latest or ()) >= build:
+            if (keys[release.cycle].latest or NO_VERSION) >= build:
                 return release
         return ranked[-1] if ranked else None
 
 
-def _build_number(lowered: str) -> tuple[int, ...] | None:
-    """A dotted build ("15.0.4160.1") in a text: its numbers."""
+def _build_number(lowered: str) -> Version | None:
+    """A dotted build ("15.0.4160.1") in a text, as a version."""
     match = _BUILD.search(lowered)
-    return tuple(int(p) for p in match.groups() if p is not None) if match else None
+    return dotted_version(match.group(0)) if match else None
 
 
 def _simplify(text: str) -> str:

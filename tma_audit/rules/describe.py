@@ -6,7 +6,7 @@ import textwrap
 
 from tma_audit.model import Rule, Ruleset
 from tma_audit.rules.parameters import GLOBAL_PARAMS
-from tma_audit.rules.registry import get_checks
+from tma_audit.rules.registry import CheckSpec, get_checks, origin_of
 
 
 def rules_table(ruleset: Ruleset, width: int) -> str:
@@ -21,6 +21,55 @@ def rules_table(ruleset: Ruleset, width: int) -> str:
         lines.append(prefix + wrapped[0])
         lines.extend(" " * len(prefix) + rest for rest in wrapped[1:])
     return "\n".join(lines) + "\n"
+
+
+def checks_table(ruleset: Ruleset, checks: dict[str, CheckSpec]) -> str:
+    """Every registered check, where it comes from, and the rules that use it."""
+    used: dict[str, list[str]] = {}
+    for rule in ruleset.rules:
+        used.setdefault(rule.check, []).append(rule.id)
+    width = max((len(name) for name in checks), default=5)
+    lines = ["", "Checks (where each comes from):", ""]
+    for name in sorted(checks):
+        rules = ", ".join(used.get(name, [])) or "(no rule)"
+        lines.append(f"{name:<{width}}  {origin_of(checks[name])}: {rules}")
+    return "\n".join(lines) + "\n"
+
+
+def check_json(spec: CheckSpec) -> dict[str, object]:
+    """A check as JSON: name, origin, subjects, description, parameters."""
+    plugin = spec.plugin
+    return {
+        "name": spec.name,
+        "origin": "plugin" if plugin else "built-in",
+        "plugin": None
+        if plugin is None
+        else {
+            "distribution": plugin.distribution,
+            "version": plugin.version,
+            "entry_point": plugin.entry_point,
+        },
+        "subjects": sorted(s.value for s in spec.subjects),
+        "description": spec.description,
+        "params": {
+            name: {"type": p.type, "default": p.default, "description": p.description}
+            for name, p in sorted(spec.params.items())
+        },
+    }
+
+
+def rule_json(rule: Rule) -> dict[str, object]:
+    """A rule as JSON, with its check and where that comes from."""
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "enabled": rule.enabled,
+        "impact": rule.impact.value,
+        "payer": rule.remediation.payer.value,
+        "clauses": [clause.ref for clause in rule.clauses],
+        "params": dict(sorted(rule.params.items())),
+        "check": check_json(get_checks()[rule.check]),
+    }
 
 
 def describe_rule(rule: Rule, width: int) -> str:
@@ -41,7 +90,7 @@ def describe_rule(rule: Rule, width: int) -> str:
     kinds = ", ".join(k.value for k in rule.applies_to.kinds)
     out.append("")
     out.append(f"Applies to: {subjects}" + (f" (kinds: {kinds})" if kinds else ""))
-    out.append(f"Check: {rule.check}: {spec.description}")
+    out.append(f"Check: {rule.check} ({origin_of(spec)}): {spec.description}")
     params = {**spec.params, **GLOBAL_PARAMS}
     if rule.params:
         out.append("Parameters:")

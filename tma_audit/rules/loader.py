@@ -317,9 +317,14 @@ def _parse_rule(
     check_node = reader.required(body, "check", node, f"{field}.check")
     check_name = reader.text(check_node, f"{field}.check")
     spec = checks.get(check_name)
+    if spec is None:  # not built in: the installed plugins may have it (loaded once)
+        from tma_audit.rules.plugins import load_plugins, plugins_disabled
+
+        spec = load_plugins().get(check_name)
     if spec is None:
+        hint = " (plugins are off: TMA_AUDIT_NO_PLUGINS)" if plugins_disabled() else ""
         raise reader.fail(
-            f"unknown check {check_name!r}; registered checks: {', '.join(sorted(checks))}",
+            f"unknown check {check_name!r}; registered checks: {', '.join(sorted(checks))}" + hint,
             check_node,
             f"{field}.check",
         )

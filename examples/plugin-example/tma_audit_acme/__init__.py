@@ -1,0 +1,1 @@
+"""Acme IT's own checks for tma-audit (an example plugin package)."""
