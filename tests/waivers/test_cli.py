@@ -37,7 +37,11 @@ def test_draft_from_an_inventory(cli: CliRun, tmp_path: Path) -> None:
     assert "Drafted 1 waiver(s) for Hartwell & Pryce Building Supplies Ltd" in run.out
     assert str(register) in run.out
     # no temporary files are left behind, and files get the usual permissions
-    assert sorted(p.name for p in out.iterdir()) == [*pdfs(out), register.name]
+    listing = out / pdfs(out)[0].replace(".pdf", ".csv")  # every item, beside the PDF
+    assert "LDS-ACCESS01" in listing.read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [listing.name, *pdfs(out), register.name]
+    # no --settings: the provider is a placeholder, and the command says so once
+    assert run.err.count("[Provider legal name]") == 1
     mode = (out / pdfs(out)[0]).stat().st_mode & 0o777
     umask = os.umask(0)
     os.umask(umask)

@@ -140,6 +140,13 @@ def draft(
     from tma_audit.waivers.settings import load_settings
 
     draft_settings = load_settings(settings)
+    if settings is None:
+        from tma_audit.cli.common import warn
+
+        warn(
+            'no --settings: the drafts name the provider "[Provider legal name]"; fill '
+            "it in, or give a settings file (docs/waivers.md)"
+        )
     register = load_register(waivers) if waivers is not None else None
     result, details = _audited(source, register, ruleset, as_of, data, cache_dir, allow_stale)
     selected = rule_filter(rules, result.ruleset)
@@ -300,6 +307,7 @@ def _write_drafts(
     from tma_audit import __version__
     from tma_audit.batch import batch_mode
     from tma_audit.cli.common import warn
+    from tma_audit.waivers.drafts import items_csv
     from tma_audit.waivers.pdf import render_pdf
 
     written: list[tuple[str, DraftDocument, int]] = []
@@ -307,6 +315,8 @@ def _write_drafts(
         for document in documents:
             rendered = render_pdf(document, settings, __version__)
             path = _write_into(directory, document.file_name, rendered.data, force=force)
+            listing = items_csv(document).encode("utf-8")
+            _write_into(directory, document.csv_name, listing, force=force)
             for char in sorted(rendered.missing_glyphs):
                 warn(
                     f"{document.document_id}: no shipped font can draw {char!r} "

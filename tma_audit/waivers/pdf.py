@@ -43,7 +43,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from tma_audit.errors import WaiverError
 from tma_audit.model import Outcome, Payer, Rule, SubjectType
 from tma_audit.plan import needs_purchase, payer_of
-from tma_audit.waivers.drafts import DraftDocument, DraftItem
+from tma_audit.waivers.drafts import DraftDocument, DraftRow
 from tma_audit.waivers.fonts import SANS, SANS_BOLD, FontRuns
 from tma_audit.waivers.settings import DraftSettings
 
@@ -71,6 +71,10 @@ def who_pays(rule: Rule) -> str:
 
 
 MARGIN = 18 * mm
+#: a findings row names this many items, then "and N more" (all are in the CSV)
+HOSTS_SHOWN = 8
+#: the affected-assets table lists this many, then points to the CSV
+ASSET_ROWS = 40
 
 
 class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
@@ -119,7 +123,14 @@ class _Styles:
         self.title = ParagraphStyle("title", base, fontName=SANS_BOLD, fontSize=18, leading=22)
         self.subtitle = ParagraphStyle("subtitle", base, fontSize=10, leading=13, textColor=MUTED)
         self.h2 = ParagraphStyle(
-            "h2", base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=9, spaceAfter=4
+            "h2",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=9,
+            spaceAfter=4,
+            keepWithNext=1,  # never alone at the foot of a page
         )
         self.quote = ParagraphStyle("quote", base, leftIndent=12, textColor=MUTED)
         self.bullet = ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2)
@@ -287,12 +298,16 @@ class _Renderer:
             self.heading(5, "heading_findings"),
             *self.paragraphs("findings_note"),
             self.findings_table(),
-            self.heading(6, "heading_risks"),
         ]
+        # the heading goes into the first rule's block: a KeepTogether is a container,
+        # which keepWithNext does not reach into
+        heading: list[Flowable] = [self.heading(6, "heading_risks")]
         for rule in doc.rules:
             block: list[Flowable] = [
-                self.para(f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True)
+                *heading,
+                self.para(f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True),
             ]
+            heading = []
             for clause in rule.clauses:
                 block.append(self.quote(clause.ref, clause.text))
             block.append(self.labelled("Risk accepted", rule.waiver_text))
@@ -301,6 +316,7 @@ class _Renderer:
             )
             block.append(Spacer(1, 5))
             story.append(KeepTogether(block))
+        story += heading
         story += [
             self.heading(7, "heading_effect"),
             *self.paragraphs("effect_on_services"),
@@ -441,6 +457,7 @@ class _Renderer:
         return table
 
     def assets_table(self) -> Table:
+        assets = self.doc.assets
         rows = [
             [
                 self.cell(a.name, bold=True),
@@ -448,8 +465,14 @@ class _Renderer:
                 self.cell(a.os or "—"),
                 self.cell(a.site or "—"),
             ]
-            for a in self.doc.assets
+            for a in assets[:ASSET_ROWS]
         ]
+        if len(assets) > ASSET_ROWS:
+            more = (
+                f"… and {len(assets) - ASSET_ROWS:,} more: all {len(assets):,} are listed "
+                f"in {self.doc.csv_name}, sent with this document"
+            )
+            rows.append([self.cell(more, bold=True), "", "", ""])
         w = self.width
         return self.grid(
             ["Host name / item", "Kind", "OS / firmware", "Site"],
@@ -462,47 +485,58 @@ class _Renderer:
         return self.grid(
             [
                 "#",
-                "Item",
+                "Items",
                 "Rule and clause",
                 "Found, and what is required",
                 "Risk and priority",
                 "Remediation and who pays",
             ],
-            [self.finding_row(item) for item in self.doc.items],
+            [self.finding_row(row) for row in self.doc.rows],
             [0.035 * w, 0.17 * w, 0.165 * w, 0.27 * w, 0.11 * w, 0.25 * w],
         )
 
-    def finding_row(self, item: DraftItem) -> list[Flowable]:
-        subject = item.subject
-        where = []
-        if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE):
-            where.append(subject.kind.value if subject.kind is not None else subject.type.value)
-        else:
-            where.append(subject.type.value)
-        if subject.site:
-            where.append(subject.site)
+    def finding_row(self, row: DraftRow) -> list[Flowable]:
         t = self.text
-        item_cell = (
-            f"{t(subject.id, bold=True)}<br/>{t(', '.join(where))}<br/>"
-            f"{t('register ' + item.waiver_id)}"
+        subjects = row.subjects
+        shown = []
+        for subject in subjects[:HOSTS_SHOWN]:
+            where = [
+                subject.kind.value
+                if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE)
+                and subject.kind is not None
+                else subject.type.value
+            ]
+            if subject.site:
+                where.append(subject.site)
+            shown.append(f"{t(subject.id, bold=True)} ({t(', '.join(where))})")
+        if len(subjects) > HOSTS_SHOWN:
+            shown.append(t(f"… and {len(subjects) - HOSTS_SHOWN:,} more ({self.doc.csv_name})"))
+        count = f"{len(subjects):,} item{'' if len(subjects) == 1 else 's'}"
+        item_cell = f"{t(count, bold=True)}<br/>" + "<br/>".join(shown)
+        rule_cell = "<br/>".join(
+            f"{t(rule.id, bold=True)}<br/>{t('; '.join(c.ref for c in rule.clauses))}"
+            for rule in row.rules
         )
-        rule = item.rule
-        clauses = "; ".join(c.ref for c in rule.clauses)
-        found = "Found (evidence missing)" if item.verdict.outcome == Outcome.UNKNOWN else "Found"
-        found_cell = (
-            f"{t(found, bold=True)}: {t(item.verdict.reason)}<br/>"
+        found = "Found (evidence missing)" if row.outcome == Outcome.UNKNOWN else "Found"
+        required = "<br/>".join(
             f"{t('Required', bold=True)}: {t(rule.title)}"
+            for rule in row.rules
+            if rule.title not in {r.title for r in row.rules[: row.rules.index(rule)]}
         )
+        found_cell = f"{t(found, bold=True)}: {t(row.reason)}<br/>{required}"
+        first = row.rules[0]
         risk_cell = (
-            f"{t(item.priority.label + ' ' + item.priority.name, bold=True)}<br/>"
-            f"impact {rule.impact.value}, urgency {item.urgency.value}"
+            f"{t(row.priority.label + ' ' + row.priority.name, bold=True)}<br/>"
+            f"impact {first.impact.value}, urgency {row.urgency.value}"
         )
-        pay_cell = f"{t(rule.remediation.text)}<br/>{t('Who pays', bold=True)}: {t(who_pays(rule))}"
+        pay_cell = (
+            f"{t(first.remediation.text)}<br/>{t('Who pays', bold=True)}: {t(who_pays(first))}"
+        )
         style = self.styles.cell
         return [
-            _Cell(str(item.number), style),
+            _Cell(str(row.number), style),
             _Cell(item_cell, style),
-            _Cell(f"{t(rule.id, bold=True)}<br/>{t(clauses)}", style),
+            _Cell(rule_cell, style),
             _Cell(found_cell, style),
             _Cell(risk_cell, style),
             _Cell(pay_cell, style),
