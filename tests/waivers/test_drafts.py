@@ -17,6 +17,7 @@ from tma_audit.waivers.drafts import (
     DraftOptions,
     asset_details,
     client_code,
+    fact_kind,
     items_csv,
     plan_drafts,
     register_text,
@@ -125,11 +126,37 @@ def test_rows_group_the_same_fact_on_many_items(midsize: AuditResult) -> None:
     assert [r.number for r in rows] == list(range(1, len(rows) + 1))
     keys = [(tuple(x.id for x in r.rules), r.reason) for r in rows]
     assert len(set(keys)) == len(keys)
-    win11 = next(
-        r for r in rows if r.reason == "Windows 11 24H2 (Home/Pro): support ended 2026-10-13"
-    )
-    assert [s.id for s in win11.subjects] == ["LDS-PC016", "LDS-PC022", "YRK-PC007", "YRK-PC011"]
+    # Windows 11 Home/Pro past support: one kind of finding, two exact texts, counted
+    win11 = next(r for r in rows if r.reason.startswith("Windows 11 24H2 (Home/Pro)"))
     assert [r.id for r in win11.rules] == ["MS-3", "SC-7"]
+    assert win11.reasons == (
+        ("Windows 11 24H2 (Home/Pro): support ended 2026-10-13", 4),
+        ("Windows 11 23H2 (Home/Pro): support ended 2025-11-11", 2),
+    )
+    assert [s.id for s in win11.subjects] == [
+        "LDS-PC015",
+        "LDS-PC016",
+        "LDS-PC022",
+        "YRK-PC007",
+        "YRK-PC011",
+        "YRK-PC016",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("Windows 7 SP1: support ended 2020-01-14", "Windows # SP# support ended #"),
+        ("WKF-FW01: licence expired 2026-08-31; vendor support expired", "licence expired #"),
+        (
+            "SentinelOne: definitions from 2026-11-18 are 8 days old (limit 7)",
+            "SentinelOne: definitions from # are # days old (limit #)",
+        ),
+        ("not genuine; not licensed", "not genuine"),
+    ],
+)
+def test_fact_kind_leaves_out_numbers_and_host_names(reason: str, kind: str) -> None:
+    assert fact_kind(reason) == kind
 
 
 def test_items_csv_lists_every_item_of_every_row(
@@ -141,6 +168,11 @@ def test_items_csv_lists_every_item_of_every_row(
     assert len(lines) - 1 == len(doc.items)
     xp = next(line for line in lines if line[1] == "WKF-PC901" and "MS-3" in line[5])
     assert xp[5] == "MS-3 SC-7" and xp[7] == "fail" and xp[4].startswith("Windows 7")
+    assert xp[8] == "Windows 7 SP1: support ended 2020-01-14"  # the item's own text
+    found = {(line[1], line[8]) for line in lines[1:]}
+    assert found == {
+        (f.subject.id, f.reason) for f in midsize.findings if f.outcome == Outcome.FAIL
+    }
     assert "W-2026" not in items_csv(doc)  # no internal register IDs
 
 

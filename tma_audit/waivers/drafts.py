@@ -78,18 +78,27 @@ class DraftItem:
 
 @dataclass(frozen=True, slots=True)
 class DraftRow:
-    """One row of a draft's findings table: one fact (rules, what was found) and every
-    item it was found on."""
+    """One row of a draft's findings table: one kind of fact (the same rules, outcome and
+    finding up to its numbers: dates, builds, versions) and every item it was found on."""
 
     number: int
     rules: tuple[Rule, ...]
     outcome: Outcome
-    reason: str
-    #: the items, in the audit's order
-    subjects: tuple[Subject, ...]
+    #: each exact text found and on how many items, the most frequent first
+    reasons: tuple[tuple[str, int], ...]
+    #: the findings, in the audit's order
+    items: tuple[DraftItem, ...]
     #: the most urgent of the items' priorities (lowest level)
     priority: Priority
     urgency: Urgency
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0][0]
+
+    @property
+    def subjects(self) -> tuple[Subject, ...]:
+        return tuple(item.subject for item in self.items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,27 +322,50 @@ def plan_drafts(
 
 
 def group_rows(items: Iterable[DraftItem]) -> tuple[DraftRow, ...]:
-    """Findings grouped into rows: the same rules, outcome and reason on many items are
-    one row (35,000 desktops past end of support: one row, not 35,000)."""
+    """Findings grouped into rows: the same rules, outcome and kind of finding on many
+    items are one row (35,000 desktops past end of support: one row, not 35,000).
+
+    The kind is the reason's first part with its numbers (dates, builds, versions, counts)
+    and a leading host name left out (`fact_kind`); the row shows the exact texts with
+    their counts, and the CSV beside the PDF each item's own.
+    """
     grouped: dict[tuple[tuple[str, ...], Outcome, str], list[DraftItem]] = {}
     for item in items:
-        key = (tuple(r.id for r in item.rules), item.verdict.outcome, item.verdict.reason)
+        rule_ids = tuple(r.id for r in item.rules)
+        key = (rule_ids, item.verdict.outcome, fact_kind(item.verdict.reason))
         grouped.setdefault(key, []).append(item)
     rows = []
     for number, members in enumerate(grouped.values(), start=1):
         first = min(members, key=lambda item: item.priority.level)
+        counts: dict[str, int] = {}
+        for item in members:
+            counts[item.verdict.reason] = counts.get(item.verdict.reason, 0) + 1
+        # most frequent first; ties in the audit's order (dicts keep insertion order)
+        reasons = sorted(counts.items(), key=lambda pair: -pair[1])
         rows.append(
             DraftRow(
                 number=number,
                 rules=members[0].rules,
                 outcome=members[0].verdict.outcome,
-                reason=members[0].verdict.reason,
-                subjects=tuple(item.subject for item in members),
+                reasons=tuple(reasons),
+                items=tuple(members),
                 priority=first.priority,
                 urgency=first.urgency,
             )
         )
     return tuple(rows)
+
+
+_NUMBER = re.compile(r"\d[\d.,:/-]*")
+#: "WKF-FW01: licence expired …": a host name (a word with a digit) before the colon
+_HOST_PREFIX = re.compile(r"^[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*: ")
+
+
+def fact_kind(reason: str) -> str:
+    """What a reason says, up to its details: "Windows 11 24H2: support ended 2026-10-13"
+    and "Windows 11 23H2: support ended 2025-11-11" are one kind of finding."""
+    first = reason.split("; ", 1)[0]
+    return _NUMBER.sub("#", _HOST_PREFIX.sub("", first))
 
 
 def _group_key(
@@ -448,7 +480,8 @@ def items_csv(document: DraftDocument) -> str:
         for row in document.rows:
             rules = " ".join(r.id for r in row.rules)
             clauses = "; ".join(c.ref for r in row.rules for c in r.clauses)
-            for subject in row.subjects:
+            for item in row.items:
+                subject = item.subject
                 host = host_of(subject)
                 info = details.get(fold(host)) if host is not None else None
                 kind = subject.kind.value if subject.kind is not None else subject.type.value
@@ -461,7 +494,7 @@ def items_csv(document: DraftDocument) -> str:
                     rules,
                     clauses,
                     row.outcome.value,
-                    row.reason,
+                    item.verdict.reason,
                     row.priority.label,
                 ]
 

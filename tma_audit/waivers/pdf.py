@@ -72,9 +72,11 @@ def who_pays(rule: Rule) -> str:
 
 MARGIN = 18 * mm
 #: a findings row names this many items, then "and N more" (all are in the CSV)
-HOSTS_SHOWN = 8
+HOSTS_SHOWN = 5
+#: a findings row quotes this many of its exact texts (each item's own is in the CSV)
+REASONS_SHOWN = 2
 #: the affected-assets table lists this many, then points to the CSV
-ASSET_ROWS = 40
+ASSET_ROWS = 50
 
 
 class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
@@ -297,6 +299,12 @@ class _Renderer:
             CondPageBreak(40 * mm),
             self.heading(5, "heading_findings"),
             *self.paragraphs("findings_note"),
+            self.para(
+                "One row per kind of finding, with the items it was found on. Every item, "
+                f"with its exact finding, is listed in {self.doc.csv_name} (CSV), sent with "
+                "this document and part of it."
+            ),
+            Spacer(1, 3),
             self.findings_table(),
         ]
         # the heading goes into the first rule's block: a KeepTogether is a container,
@@ -474,11 +482,14 @@ class _Renderer:
             )
             rows.append([self.cell(more, bold=True), "", "", ""])
         w = self.width
-        return self.grid(
+        table = self.grid(
             ["Host name / item", "Kind", "OS / firmware", "Site"],
             rows,
             [0.26 * w, 0.22 * w, 0.32 * w, 0.20 * w],
         )
+        if len(assets) > ASSET_ROWS:
+            table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
+        return table
 
     def findings_table(self) -> Table:
         w = self.width
@@ -500,19 +511,20 @@ class _Renderer:
         subjects = row.subjects
         shown = []
         for subject in subjects[:HOSTS_SHOWN]:
-            where = [
-                subject.kind.value
-                if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE)
-                and subject.kind is not None
-                else subject.type.value
-            ]
-            if subject.site:
+            if len(subjects) > 1:  # a list of names; each one's kind and site in the CSV
+                shown.append(t(subject.id, bold=True))
+                continue
+            kind = (
+                subject.kind if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE) else None
+            )
+            where = [kind.value if kind is not None else subject.type.value]
+            if subject.site and subject.site != subject.id:
                 where.append(subject.site)
             shown.append(f"{t(subject.id, bold=True)} ({t(', '.join(where))})")
         if len(subjects) > HOSTS_SHOWN:
-            shown.append(t(f"… and {len(subjects) - HOSTS_SHOWN:,} more ({self.doc.csv_name})"))
+            shown.append(t(f"and {len(subjects) - HOSTS_SHOWN:,} more (CSV)"))
         count = f"{len(subjects):,} item{'' if len(subjects) == 1 else 's'}"
-        item_cell = f"{t(count, bold=True)}<br/>" + "<br/>".join(shown)
+        item_cell = f"{t(count, bold=True)}<br/>" + ", ".join(shown)
         rule_cell = "<br/>".join(
             f"{t(rule.id, bold=True)}<br/>{t('; '.join(c.ref for c in rule.clauses))}"
             for rule in row.rules
@@ -523,7 +535,13 @@ class _Renderer:
             for rule in row.rules
             if rule.title not in {r.title for r in row.rules[: row.rules.index(rule)]}
         )
-        found_cell = f"{t(found, bold=True)}: {t(row.reason)}<br/>{required}"
+        texts = [
+            t(reason) + (f" ({count:,})" if len(row.reasons) > 1 else "")
+            for reason, count in row.reasons[:REASONS_SHOWN]
+        ]
+        if len(row.reasons) > REASONS_SHOWN:
+            texts.append(t(f"and {len(row.reasons) - REASONS_SHOWN:,} more variants (CSV)"))
+        found_cell = f"{t(found, bold=True)}: {'<br/>'.join(texts)}<br/>{required}"
         first = row.rules[0]
         risk_cell = (
             f"{t(row.priority.label + ' ' + row.priority.name, bold=True)}<br/>"
