@@ -23,6 +23,7 @@ from tma_audit.cli.options import (
 from tma_audit.waivers.waiver import Grouping
 
 if TYPE_CHECKING:
+    from tma_audit.cli.progress import Steps
     from tma_audit.model import AuditResult
     from tma_audit.waivers.drafts import AssetInfo, DraftDocument
     from tma_audit.waivers.settings import DraftSettings
@@ -126,6 +127,7 @@ def draft(
 ) -> None:
     """Write liability-waiver drafts (PDF) and the register entries to complete once signed."""
     from tma_audit.cli.common import parse_date, say
+    from tma_audit.cli.progress import Steps
     from tma_audit.waivers.drafts import (
         DraftOptions,
         check_expiry,
@@ -148,26 +150,32 @@ def draft(
             "it in, or give a settings file (docs/waivers.md)"
         )
     register = load_register(waivers) if waivers is not None else None
-    result, details = _audited(source, register, ruleset, as_of, data, cache_dir, allow_stale)
-    selected = rule_filter(rules, result.ruleset)
-    expiry = default_expiry(result)
-    if expires is not None:
-        expiry = check_expiry(parse_date(expires, "--expires"), result)
-    options = DraftOptions(
-        grouping=per,
-        include_unknown=include_unknown,
-        rules=selected,
-        expires=expiry,
-        controls=clean_controls(control or ()),
-        version=revision,
-    )
-    documents = plan_drafts(result, details, options)
+    with Steps() as steps:
+        result, details = _audited(
+            source, register, ruleset, as_of, data, cache_dir, allow_stale, steps
+        )
+        selected = rule_filter(rules, result.ruleset)
+        expiry = default_expiry(result)
+        if expires is not None:
+            expiry = check_expiry(parse_date(expires, "--expires"), result)
+        options = DraftOptions(
+            grouping=per,
+            include_unknown=include_unknown,
+            rules=selected,
+            expires=expiry,
+            controls=clean_controls(control or ()),
+            version=revision,
+        )
+        steps.step("Planning the drafts")
+        documents = plan_drafts(result, details, options)
+        if documents:
+            directory = _output_directory(output_dir)
+            written = _write_drafts(directory, documents, draft_settings, steps, force=force)
+            steps.step("Writing the register entries")
+            register_file = _write_register(directory, documents, result, force=force)
     if not documents:
         say(nothing_to_waive(result, include_unknown, rules))
         raise typer.Exit(0)
-    directory = _output_directory(output_dir)
-    written = _write_drafts(directory, documents, draft_settings, force=force)
-    register_file = _write_register(directory, documents, result, force=force)
     say(drafted_summary(documents, result, written, register_file))
 
 
@@ -257,6 +265,7 @@ def _audited(
     data: Path | None,
     cache_dir: Path | None,
     allow_stale: bool,
+    steps: Steps,
 ) -> tuple[AuditResult, dict[str, AssetInfo]]:
     """The audit to draft from, with the register applied, and the assets' details: a
     saved JSON report's (which fixes ruleset, date and data), or the inventory's, audited
@@ -277,6 +286,7 @@ def _audited(
                 "and data; audit the inventory again to change them",
                 field=given[0],
             )
+        steps.step("Reading the saved report")
         result = load_report(source)
         if register is not None:
             from tma_audit.waivers.register import apply_waivers
@@ -288,16 +298,23 @@ def _audited(
     from tma_audit.pipeline import run_configured_audit
     from tma_audit.rules import load_ruleset
 
+    steps.step("Reading the inventory")
     inventory = load_inventory(source)
     day = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     choice = data_choice(data, cache_dir, allow_stale)
+    steps.step(f"Auditing {len(inventory.assets):,} assets")
     result = run_configured_audit(inventory, rules, day, choice, waivers=register, warn=warn)
     return result, asset_details(inventory)
 
 
 def _write_drafts(
-    directory: Path, documents: tuple[DraftDocument, ...], settings: DraftSettings, *, force: bool
+    directory: Path,
+    documents: tuple[DraftDocument, ...],
+    settings: DraftSettings,
+    steps: Steps,
+    *,
+    force: bool,
 ) -> list[tuple[str, DraftDocument, int]]:
     """Render and write each draft: (file written, document, pages) per draft.
 
@@ -311,6 +328,7 @@ def _write_drafts(
     from tma_audit.waivers.pdf import render_pdf
 
     written: list[tuple[str, DraftDocument, int]] = []
+    steps.step("Rendering the drafts", total=len(documents))
     with batch_mode(collect_cycles=True):
         for document in documents:
             rendered = render_pdf(document, settings, __version__)
@@ -323,6 +341,7 @@ def _write_drafts(
                     f"(U+{ord(char):04X}); it prints as a box. Use another spelling."
                 )
             written.append((str(path), document, rendered.pages))
+            steps.advance()
     return written
 
 
