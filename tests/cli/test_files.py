@@ -383,10 +383,8 @@ def test_two_clients_drafted_into_one_folder_keep_their_files(cli: CliRun, tmp_p
         run = cli("waivers", "draft", str(inventory), "--as-of", AS_OF, "-o", str(out))
         assert run.code == 0, run.err
     names = sorted(p.name for p in out.iterdir())
-    assert names == [
-        "WD-ACME-20261126-001-acme-ltd-2.csv",
+    assert names == [  # one server each: nothing left out of the PDFs, no CSV
         "WD-ACME-20261126-001-acme-ltd-2.pdf",
-        "WD-ACME-20261126-001-acme-ltd.csv",
         "WD-ACME-20261126-001-acme-ltd.pdf",
         "waivers-draft-ACME-2026-11-26-2.yaml",
         "waivers-draft-ACME-2026-11-26.yaml",

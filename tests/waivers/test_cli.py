@@ -418,3 +418,31 @@ def test_commands_run_in_batch_mode_and_drafts_render_with_the_collector(
     finally:
         if not was:
             gc.disable()
+
+
+def test_draft_form_fields_option(cli: CliRun, tmp_path: Path) -> None:
+    run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(tmp_path))
+    assert run.code == 0, run.err
+    (plain,) = pdfs(tmp_path)
+    assert not PdfReader(tmp_path / plain).get_fields()
+    out = tmp_path / "forms"
+    run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(out), "--form-fields")
+    assert run.code == 0, run.err
+    (fillable,) = pdfs(out)
+    fields = PdfReader(out / fillable).get_fields() or {}
+    assert {"client_name", "client_signature", "client_date", "provider_date"} <= set(fields)
+
+
+def test_per_finding_makes_one_document_per_fact(cli: CliRun, tmp_path: Path) -> None:
+    """MS-3 and SC-7 on one device's one problem: one document citing both clauses."""
+    run = cli(
+        "waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(tmp_path),
+        "--per", "finding", "--rules", "MS-3,SC-7",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    names = pdfs(tmp_path)
+    assert len(names) == 19  # 19 facts, each stated by both rules
+    assert not any("sc-7" in n for n in names)
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".csv"]  # nothing left out
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / names[0]).pages)
+    assert "SC-7" in text and "MS-3" in text

@@ -250,6 +250,38 @@ def test_section_headings_stay_with_what_follows(
             assert not re.match(r"^\d+\. [A-Z]", body[-1]), (count, body[-1])
 
 
+def test_form_fields_for_names_titles_signatures_dates_and_controls(
+    midsize: AuditResult, midsize_inventory: Inventory, tmp_path: Path
+) -> None:
+    (doc,) = plan_drafts(midsize, asset_details(midsize_inventory), DraftOptions())
+    plain = PdfReader(io.BytesIO(render_pdf(doc, DraftSettings(), "9.9").data))
+    assert not plain.get_fields()  # only when asked for
+    settings_file = tmp_path / "s.yaml"
+    settings_file.write_text(
+        "provider:\n  legal_name: Example MSP Ltd\n"
+        "  signatory: {name: Dana Whitfield, title: Account Manager}\n",
+        encoding="utf-8",
+    )
+    rendered = render_pdf(doc, load_settings(settings_file), "9.9", form_fields=True)
+    reader = PdfReader(io.BytesIO(rendered.data))
+    fields = reader.get_fields() or {}
+    who = ("provider", "client")
+    what = ("name", "title", "signature", "date")
+    expected = {f"{w}_{x}" for w in who for x in what} | {f"control_{n}" for n in range(1, 5)}
+    assert set(fields) == expected
+    assert fields["provider_name"].get("/V") == "Dana Whitfield"
+    assert fields["provider_title"].get("/V") == "Account Manager"
+    assert not fields["client_name"].get("/V")
+    # all on the last page, with the signature blocks
+    last = reader.pages[-1]
+    annotations = [a.get_object() for a in last.get("/Annots", [])]
+    assert {a["/T"] for a in annotations if "/T" in a} >= {f"client_{x}" for x in what}
+    assert "Signatures" in page_texts(rendered.data)[-1]
+    # same input, same bytes, fields too
+    again = render_pdf(doc, load_settings(settings_file), "9.9", form_fields=True)
+    assert again.data == rendered.data
+
+
 def test_settings_change_provider_page_size_wording_and_controls(
     tmp_path: Path, unicode_result: AuditResult
 ) -> None:

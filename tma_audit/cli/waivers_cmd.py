@@ -110,6 +110,14 @@ def draft(
             metavar="FILE",
         ),
     ] = None,
+    form_fields: Annotated[
+        bool,
+        typer.Option(
+            "--form-fields",
+            help="Add fillable PDF form fields (AcroForm) for the signatories' names, "
+            "titles, signatures and dates, and the compensating controls.",
+        ),
+    ] = False,
     waivers: WaiversOption = None,
     force: Annotated[
         bool,
@@ -170,7 +178,9 @@ def draft(
         documents = plan_drafts(result, details, options)
         if documents:
             directory = _output_directory(output_dir)
-            written = _write_drafts(directory, documents, draft_settings, steps, force=force)
+            written = _write_drafts(
+                directory, documents, draft_settings, steps, force=force, form_fields=form_fields
+            )
             steps.step("Writing the register entries")
             register_file = _write_register(directory, documents, result, force=force)
     if not documents:
@@ -315,6 +325,7 @@ def _write_drafts(
     steps: Steps,
     *,
     force: bool,
+    form_fields: bool,
 ) -> list[tuple[str, DraftDocument, int]]:
     """Render and write each draft: (file written, document, pages) per draft.
 
@@ -325,16 +336,17 @@ def _write_drafts(
     from tma_audit.batch import batch_mode
     from tma_audit.cli.common import warn
     from tma_audit.waivers.drafts import items_csv
-    from tma_audit.waivers.pdf import render_pdf
+    from tma_audit.waivers.pdf import abbreviated, render_pdf
 
     written: list[tuple[str, DraftDocument, int]] = []
     steps.step("Rendering the drafts", total=len(documents))
     with batch_mode(collect_cycles=True):
         for document in documents:
-            rendered = render_pdf(document, settings, __version__)
+            rendered = render_pdf(document, settings, __version__, form_fields=form_fields)
             path = _write_into(directory, document.file_name, rendered.data, force=force)
-            listing = items_csv(document).encode("utf-8")
-            _write_into(directory, document.csv_name, listing, force=force)
+            if abbreviated(document):  # the full list beside the PDF
+                listing = items_csv(document).encode("utf-8")
+                _write_into(directory, document.csv_name, listing, force=force)
             for char in sorted(rendered.missing_glyphs):
                 warn(
                     f"{document.document_id}: no shipped font can draw {char!r} "

@@ -60,6 +60,13 @@ PAYERS = {
 }
 
 
+def abbreviated(document: DraftDocument) -> bool:
+    """Whether the PDF leaves items or texts out (the CSV beside it lists them all)."""
+    return len(document.assets) > ASSET_ROWS or any(
+        len(row.items) > HOSTS_SHOWN or len(row.reasons) > REASONS_SHOWN for row in document.rows
+    )
+
+
 def who_pays(rule: Rule) -> str:
     """Who pays, as the remediation plan decides it (over 4 hours is a project)."""
     payer = payer_of(rule)
@@ -97,6 +104,42 @@ class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         return size
 
 
+class _FormField(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A fillable text field (AcroForm) where a name, title, signature or date goes.
+
+    Plain text fields: a signature field (/FT /Sig) needs a signing tool; a typed name
+    in a text field is what a client can fill in any PDF reader.
+    """
+
+    def __init__(self, name: str, tooltip: str, width: float, height: float, value: str = ""):
+        super().__init__()
+        self.name = name
+        self.tooltip = tooltip
+        self.field_width = width
+        self.field_height = height
+        self.value = value
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.field_width, self.field_height
+
+    def draw(self) -> None:
+        self.canv.acroForm.textfield(
+            name=self.name,
+            tooltip=self.tooltip,
+            value=self.value,
+            x=0,
+            y=0,
+            width=self.field_width,
+            height=self.field_height,
+            relative=True,
+            borderWidth=0,
+            fillColor=colors.HexColor("#EEF3FA"),
+            textColor=INK,
+            fontSize=9,
+            maxlen=200,
+        )
+
+
 def _style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """A table style whose empty cells are set in the embedded font too (not Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *commands])
@@ -111,9 +154,15 @@ class RenderedDraft:
 
 
 def render_pdf(
-    document: DraftDocument, settings: DraftSettings, tool_version: str
+    document: DraftDocument,
+    settings: DraftSettings,
+    tool_version: str,
+    *,
+    form_fields: bool = False,
 ) -> RenderedDraft:
-    return _Renderer(document, settings, tool_version).render()
+    """The draft as PDF; `form_fields` adds fillable fields for the signatories' names,
+    titles, signatures and dates (and the client's compensating controls)."""
+    return _Renderer(document, settings, tool_version, form_fields).render()
 
 
 class _Styles:
@@ -142,7 +191,14 @@ class _Styles:
 
 
 class _Renderer:
-    def __init__(self, document: DraftDocument, settings: DraftSettings, tool_version: str):
+    def __init__(
+        self,
+        document: DraftDocument,
+        settings: DraftSettings,
+        tool_version: str,
+        form_fields: bool = False,
+    ):
+        self.form_fields = form_fields
         self.doc = document
         self.settings = settings
         self.tool_version = tool_version
@@ -299,12 +355,7 @@ class _Renderer:
             CondPageBreak(40 * mm),
             self.heading(5, "heading_findings"),
             *self.paragraphs("findings_note"),
-            self.para(
-                "One row per kind of finding, with the items it was found on. Every item, "
-                f"with its exact finding, is listed in {self.doc.csv_name} (CSV), sent with "
-                "this document and part of it."
-            ),
-            Spacer(1, 3),
+            *self.listing_note(),
             self.findings_table(),
         ]
         # the heading goes into the first rule's block: a KeepTogether is a container,
@@ -354,6 +405,18 @@ class _Renderer:
             ),
         ]
         return story
+
+    def listing_note(self) -> list[Flowable]:
+        if not abbreviated(self.doc):
+            return []
+        return [
+            self.para(
+                "One row per kind of finding, with the items it was found on. Every item, "
+                f"with its exact finding, is listed in {self.doc.csv_name} (CSV), sent with "
+                "this document and part of it."
+            ),
+            Spacer(1, 3),
+        ]
 
     def notice(self) -> Table:
         text = f"{self.wording('draft_mark')}: {self.wording('draft_notice')}"
@@ -569,6 +632,19 @@ class _Renderer:
                 for c in self.doc.controls
             ]
             style = [("LEFTPADDING", (0, 0), (-1, -1), 0)]
+        elif self.form_fields:
+            lines = max(1, self.settings.control_lines)
+            rows = [
+                [_FormField(f"control_{n}", "A compensating control", self.width, 16)]
+                for n in range(1, lines + 1)
+            ]
+            style = [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, MUTED),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ]
         else:
             lines = max(1, self.settings.control_lines)
             rows = [[""] for _ in range(lines)]
@@ -588,7 +664,12 @@ class _Renderer:
         def head(who: str, name: str) -> Paragraph:
             return Paragraph(f"{t(who, bold=True)}<br/>{t(name)}", s.body)
 
-        def value(text: str | None) -> Paragraph | str:
+        field_width = half - label_w - 6 * mm - 2
+
+        def value(text: str | None, who: str = "", what: str = "") -> Flowable | str:
+            if self.form_fields and who:
+                tip = f"{what.capitalize()} of the signatory for the {who}"
+                return _FormField(f"{who}_{what}", tip, field_width, 16, text or "")
             return Paragraph(t(text), s.body) if text else ""
 
         rows: list[list[Any]] = [
@@ -600,18 +681,28 @@ class _Renderer:
             ],
             [
                 self.para("Name", s.label),
-                value(provider.signatory_name),
+                value(provider.signatory_name, "provider", "name"),
                 self.para("Name", s.label),
-                "",
+                value(None, "client", "name"),
             ],
             [
                 self.para("Title", s.label),
-                value(provider.signatory_title),
+                value(provider.signatory_title, "provider", "title"),
                 self.para("Title", s.label),
-                "",
+                value(None, "client", "title"),
             ],
-            [self.para("Signature", s.label), "", self.para("Signature", s.label), ""],
-            [self.para("Date", s.label), "", self.para("Date", s.label), ""],
+            [
+                self.para("Signature", s.label),
+                value(None, "provider", "signature"),
+                self.para("Signature", s.label),
+                value(None, "client", "signature"),
+            ],
+            [
+                self.para("Date", s.label),
+                value(None, "provider", "date"),
+                self.para("Date", s.label),
+                value(None, "client", "date"),
+            ],
         ]
         table = Table(
             rows,
