@@ -31,6 +31,7 @@ from tma_audit.waivers.fonts import FontRuns
 from tma_audit.waivers.matching import host_of
 from tma_audit.waivers.pdf import RenderedDraft, render_pdf
 from tma_audit.waivers.settings import DraftSettings, load_settings
+from tma_audit.waivers.waiver import Grouping
 
 POPPLER = shutil.which("pdftoppm") is not None
 needs_poppler = pytest.mark.skipif(
@@ -248,6 +249,23 @@ def test_section_headings_stay_with_what_follows(
             body = [line for line in body if "Liability waiver:" not in line]
             assert body, count
             assert not re.match(r"^\d+\. [A-Z]", body[-1]), (count, body[-1])
+            # sections 4 and 5 start on the page where their tables start
+            if "4. Affected assets" in page:
+                assert "Host name / item" in page, count
+            if "5. Non-compliant findings" in page:
+                assert "Found, and what is required" in page, count
+
+
+def test_per_finding_drafts_keep_the_findings_heading_with_its_table(
+    midsize: AuditResult, midsize_inventory: Inventory
+) -> None:
+    """The heading sat alone at the foot of page 1 in the per-finding draft."""
+    details = asset_details(midsize_inventory)
+    docs = plan_drafts(midsize, details, DraftOptions(grouping=Grouping.FINDING))
+    for doc in docs[:12]:
+        for page in page_texts(render_pdf(doc, DraftSettings(), "9.9").data):
+            if "5. Non-compliant findings" in page:
+                assert "Found, and what is required" in page, doc.document_id
 
 
 def test_form_fields_for_names_titles_signatures_dates_and_controls(

@@ -349,14 +349,18 @@ class _Renderer:
             self.audit_table(),
             Spacer(1, 5),
             *self.paragraphs("audit_intro"),
-            CondPageBreak(40 * mm),
-            self.heading(4, "heading_assets"),
-            self.assets_table(),
-            CondPageBreak(40 * mm),
-            self.heading(5, "heading_findings"),
-            *self.paragraphs("findings_note"),
-            *self.listing_note(),
-            self.findings_table(),
+            *self.with_table_start(
+                [self.heading(4, "heading_assets")], self.assets_table(1), self.assets_table()
+            ),
+            *self.with_table_start(
+                [
+                    self.heading(5, "heading_findings"),
+                    *self.paragraphs("findings_note"),
+                    *self.listing_note(),
+                ],
+                self.findings_table(1),
+                self.findings_table(),
+            ),
         ]
         # the heading goes into the first rule's block: a KeepTogether is a container,
         # which keepWithNext does not reach into
@@ -527,8 +531,19 @@ class _Renderer:
         )
         return table
 
-    def assets_table(self) -> Table:
+    def with_table_start(self, intro: list[Flowable], start: Table, table: Table) -> list[Flowable]:
+        """A heading and its intro, never alone at the foot of a page: a page break first
+        unless they fit with the table's header and first row (`start`)."""
+        height = 0.0
+        for flowable in [*intro, start]:
+            height += flowable.wrap(self.width, self.page_size[1])[1]
+            height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        return [CondPageBreak(height + 1), *intro, table]
+
+    def assets_table(self, limit: int = ASSET_ROWS) -> Table:
+        """The affected assets, the first `limit` of them (and how many more)."""
         assets = self.doc.assets
+        limit = min(limit, ASSET_ROWS)
         rows = [
             [
                 self.cell(a.name, bold=True),
@@ -536,9 +551,10 @@ class _Renderer:
                 self.cell(a.os or "—"),
                 self.cell(a.site or "—"),
             ]
-            for a in assets[:ASSET_ROWS]
+            for a in assets[:limit]
         ]
-        if len(assets) > ASSET_ROWS:
+        more_rows = limit == ASSET_ROWS and len(assets) > ASSET_ROWS
+        if more_rows:
             more = (
                 f"… and {len(assets) - ASSET_ROWS:,} more: all {len(assets):,} are listed "
                 f"in {self.doc.csv_name}, sent with this document"
@@ -550,11 +566,11 @@ class _Renderer:
             rows,
             [0.26 * w, 0.22 * w, 0.32 * w, 0.20 * w],
         )
-        if len(assets) > ASSET_ROWS:
+        if more_rows:
             table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
         return table
 
-    def findings_table(self) -> Table:
+    def findings_table(self, limit: int | None = None) -> Table:
         w = self.width
         return self.grid(
             [
@@ -565,7 +581,7 @@ class _Renderer:
                 "Risk and priority",
                 "Remediation and who pays",
             ],
-            [self.finding_row(row) for row in self.doc.rows],
+            [self.finding_row(row) for row in self.doc.rows[:limit]],
             [0.035 * w, 0.17 * w, 0.165 * w, 0.27 * w, 0.11 * w, 0.25 * w],
         )
 
