@@ -129,6 +129,8 @@ class DraftDocument:
     expires: dt.date
     controls: tuple[str, ...]
     entries: tuple[RegisterEntry, ...]
+    #: the findings table: one row per (rules, outcome, kind of finding); `group_rows`
+    rows: tuple[DraftRow, ...]
 
     @property
     def file_name(self) -> str:
@@ -139,11 +141,6 @@ class DraftDocument:
     def csv_name(self) -> str:
         """The per-item list beside the PDF: the same name, `.csv`."""
         return safe_file_name(self.document_id, self.slug, ".csv")
-
-    @property
-    def rows(self) -> tuple[DraftRow, ...]:
-        """The findings table: one row per (rules, outcome, what was found)."""
-        return group_rows(self.items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +313,7 @@ def plan_drafts(
                 expires=expires,
                 controls=options.controls,
                 entries=tuple(entries),
+                rows=group_rows(items),
             )
         )
     return tuple(documents)
