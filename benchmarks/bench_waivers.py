@@ -6,6 +6,11 @@ for each phase. Not a timed test: run it by hand and quote the figures.
 
     python benchmarks/bench_waivers.py             # N = 1,000
     python benchmarks/bench_waivers.py --n 200 --skip-per-finding
+    python benchmarks/bench_waivers.py --fleet 35000   # the realistic fleet, end to end
+
+`--fleet N` drafts a realistic N-asset fleet (`benchmarks/fleet.py`) through the command
+line in a child process, as a user would, and prints wall time, peak RSS (of the child),
+findings, rows and pages of the PDF, and the CSV's lines.
 """
 
 from __future__ import annotations
@@ -70,13 +75,46 @@ def inventory_text(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fleet_draft(n: int) -> None:
+    """`tma-audit waivers draft` on a realistic n-asset fleet: time, memory, pages."""
+    import resource
+    import subprocess
+
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from fleet import write_inventory
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        inventory = write_inventory(work, n, "csv")
+        out = work / "drafts"
+        command = [sys.executable, "-m", "tma_audit", "waivers", "draft", str(inventory)]
+        command += ["--as-of", AS_OF.isoformat(), "-o", str(out)]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        (pdf,) = out.glob("*.pdf")
+        pages = len(PdfReader(pdf).pages)
+        lines = sum(1 for _ in out.glob("*.csv").__next__().open(encoding="utf-8")) - 1
+        print(f"tma-audit {__version__}: waivers draft of a realistic {n:,}-asset fleet")
+        print(f"  wall {wall:.1f} s, peak RSS {peak:.0f} MiB, {pages} pages, {lines:,} CSV lines")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000, help="waived items (default 1,000)")
     parser.add_argument(
+        "--fleet", type=int, metavar="N", help="draft a realistic N-asset fleet end to end"
+    )
+    parser.add_argument(
         "--skip-per-finding", action="store_true", help="skip the N-PDF (per finding) run"
     )
     args = parser.parse_args()
+    if args.fleet:
+        fleet_draft(args.fleet)
+        return
     n = args.n
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -98,7 +136,8 @@ def main() -> None:
         )
         assert sum(len(d.items) for d in docs) == n, "expected one MS-3 finding per asset"
         rendered = timed(
-            f"render: one PDF with {n} finding rows", lambda: render_pdf(docs[0], settings, "b")
+            f"render: one PDF of {n} findings in {len(docs[0].rows)} row(s)",
+            lambda: render_pdf(docs[0], settings, "b"),
         )
         print(f"  {'':<58} ({rendered.pages} pages, {len(rendered.data) / 1024:.0f} KiB)")
         text = timed(

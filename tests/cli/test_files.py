@@ -357,6 +357,8 @@ def test_draft_keeps_existing_drafts_unless_forced(cli: CliRun, tmp_path: Path) 
         [
             pdf.name,
             pdf.name.replace(".pdf", "-2.pdf"),
+            pdf.name.replace(".pdf", ".csv"),
+            pdf.name.replace(".pdf", "-2.csv"),
             register.name,
             "waivers-draft-HPBS-2026-11-26-2.yaml",
         ]
@@ -365,7 +367,7 @@ def test_draft_keeps_existing_drafts_unless_forced(cli: CliRun, tmp_path: Path) 
     run = cli(*args, "--force")
     assert run.code == 0, run.err
     assert register.read_text(encoding="utf-8").startswith("# Waiver register entries")
-    assert len(list(out.iterdir())) == 4  # replaced, not added
+    assert len(list(out.iterdir())) == 6  # replaced, not added
 
 
 def test_two_clients_drafted_into_one_folder_keep_their_files(cli: CliRun, tmp_path: Path) -> None:
@@ -381,7 +383,7 @@ def test_two_clients_drafted_into_one_folder_keep_their_files(cli: CliRun, tmp_p
         run = cli("waivers", "draft", str(inventory), "--as-of", AS_OF, "-o", str(out))
         assert run.code == 0, run.err
     names = sorted(p.name for p in out.iterdir())
-    assert names == [
+    assert names == [  # one server each: nothing left out of the PDFs, no CSV
         "WD-ACME-20261126-001-acme-ltd-2.pdf",
         "WD-ACME-20261126-001-acme-ltd.pdf",
         "waivers-draft-ACME-2026-11-26-2.yaml",

@@ -37,7 +37,11 @@ def test_draft_from_an_inventory(cli: CliRun, tmp_path: Path) -> None:
     assert "Drafted 1 waiver(s) for Hartwell & Pryce Building Supplies Ltd" in run.out
     assert str(register) in run.out
     # no temporary files are left behind, and files get the usual permissions
-    assert sorted(p.name for p in out.iterdir()) == [*pdfs(out), register.name]
+    listing = out / pdfs(out)[0].replace(".pdf", ".csv")  # every item, beside the PDF
+    assert "LDS-ACCESS01" in listing.read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [listing.name, *pdfs(out), register.name]
+    # no --settings: the provider is a placeholder, and the command says so once
+    assert run.err.count("[Provider legal name]") == 1
     mode = (out / pdfs(out)[0]).stat().st_mode & 0o777
     umask = os.umask(0)
     os.umask(umask)
@@ -414,3 +418,31 @@ def test_commands_run_in_batch_mode_and_drafts_render_with_the_collector(
     finally:
         if not was:
             gc.disable()
+
+
+def test_draft_form_fields_option(cli: CliRun, tmp_path: Path) -> None:
+    run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(tmp_path))
+    assert run.code == 0, run.err
+    (plain,) = pdfs(tmp_path)
+    assert not PdfReader(tmp_path / plain).get_fields()
+    out = tmp_path / "forms"
+    run = cli("waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(out), "--form-fields")
+    assert run.code == 0, run.err
+    (fillable,) = pdfs(out)
+    fields = PdfReader(out / fillable).get_fields() or {}
+    assert {"client_name", "client_signature", "client_date", "provider_date"} <= set(fields)
+
+
+def test_per_finding_makes_one_document_per_fact(cli: CliRun, tmp_path: Path) -> None:
+    """MS-3 and SC-7 on one device's one problem: one document citing both clauses."""
+    run = cli(
+        "waivers", "draft", str(MIDSIZE), "--as-of", AS_OF, "-o", str(tmp_path),
+        "--per", "finding", "--rules", "MS-3,SC-7",
+    )  # fmt: skip
+    assert run.code == 0, run.err
+    names = pdfs(tmp_path)
+    assert len(names) == 19  # 19 facts, each stated by both rules
+    assert not any("sc-7" in n for n in names)
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".csv"]  # nothing left out
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / names[0]).pages)
+    assert "SC-7" in text and "MS-3" in text

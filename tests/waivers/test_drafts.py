@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -11,9 +13,12 @@ from tests.waivers.conftest import AS_OF
 from tma_audit.gate import FailOn, exit_code
 from tma_audit.model import AuditResult, Inventory, Outcome
 from tma_audit.waivers.drafts import (
+    ITEM_COLUMNS,
     DraftOptions,
     asset_details,
     client_code,
+    fact_kind,
+    items_csv,
     plan_drafts,
     register_text,
     safe_file_name,
@@ -36,12 +41,15 @@ def test_one_draft_per_client_lists_every_failure(
     (doc,) = plan_drafts(midsize, asset_details(midsize_inventory), DraftOptions())
     assert doc.document_id == "WD-HPBS-20261126-001"
     assert doc.scope_label == "All sites"
-    assert [(i.subject.id, i.rule.id) for i in doc.items] == fails(midsize)
+    assert sorted((i.subject.id, r.id) for i in doc.items for r in i.rules) == sorted(
+        fails(midsize)
+    )
     assert [i.number for i in doc.items] == list(range(1, len(doc.items) + 1))
     assert doc.expires == AS_OF + dt.timedelta(days=180)  # waiver_review_days
     # cited rules in ruleset order, each once
     order = [r.id for r in midsize.ruleset.rules]
-    assert [r.id for r in doc.rules] == sorted({i.rule.id for i in doc.items}, key=order.index)
+    cited = {r.id for i in doc.items for r in i.rules}
+    assert [r.id for r in doc.rules] == sorted(cited, key=order.index)
     # the affected assets carry kind, OS and site from the inventory
     access = next(a for a in doc.assets if a.name == "LDS-ACCESS01")
     assert access.kind.startswith("server") and access.site == "Leeds HQ"
@@ -56,7 +64,9 @@ def test_one_draft_per_client_lists_every_failure(
 
 def test_include_unknown_and_rule_filter(midsize: AuditResult) -> None:
     (everything,) = plan_drafts(midsize, {}, DraftOptions(include_unknown=True))
-    assert len(everything.items) == sum(1 for f in midsize.findings if f.outcome.is_finding)
+    assert sum(len(i.rules) for i in everything.items) == sum(
+        1 for f in midsize.findings if f.outcome.is_finding
+    )
     (only,) = plan_drafts(midsize, {}, DraftOptions(rules=frozenset({"SC-2", "MS-6"})))
     assert {i.rule.id for i in only.items} == {"SC-2", "MS-6"}
 
@@ -74,7 +84,7 @@ def test_include_unknown_and_rule_filter(midsize: AuditResult) -> None:
 )
 def test_grouping(midsize: AuditResult, grouping: Grouping, labels: list[str] | None) -> None:
     docs = plan_drafts(midsize, {}, DraftOptions(grouping=grouping))
-    items = [(i.subject.id, i.rule.id) for d in docs for i in d.items]
+    items = [(i.subject.id, r.id) for d in docs for i in d.items for r in i.rules]
     assert sorted(items) == sorted(fails(midsize))
     ids = [d.document_id for d in docs]
     assert ids == [f"WD-HPBS-20261126-{n:03d}" for n in range(1, len(docs) + 1)]
@@ -87,10 +97,83 @@ def test_grouping(midsize: AuditResult, grouping: Grouping, labels: list[str] | 
         assert [d.scope_label for d in docs] == labels
     if grouping == Grouping.FINDING:
         assert all(len(d.items) == 1 for d in docs)
+        # one document per fact: MS-3 and SC-7 on one device are one document
+        facts = {(f.subject.id, f.reason) for f in midsize.findings if f.outcome == Outcome.FAIL}
+        assert len(docs) == len(facts) == len(fails(midsize)) - 19
         assert names[0] == "WD-HPBS-20261126-001-hartwell-pryce-building-supplies-ltd-sc-3.pdf"
     if grouping == Grouping.RULE:
         assert all(len({i.rule.id for i in d.items}) == 1 for d in docs)
+        assert not any(i.rule.id == "SC-7" for d in docs for i in d.items)  # MS-3's
         assert docs[0].scope_label == "Rule SC-3: Cybersecurity insurance is in force"
+
+
+def test_ms3_and_sc7_are_one_fact_citing_both(midsize: AuditResult) -> None:
+    """The same item, outcome and reason from two rules: one item, one row, both rules."""
+    (doc,) = plan_drafts(midsize, {}, DraftOptions())
+    assert len(doc.items) == len(fails(midsize)) - 19  # 19 of the rows repeated another
+    assert len({(i.subject, i.verdict.reason) for i in doc.items}) == len(doc.items)
+    xp = next(i for i in doc.items if i.subject.id == "WKF-PC901" and i.rule.id == "MS-3")
+    assert [r.id for r in xp.rules] == ["MS-3", "SC-7"]
+    # the register entry still names both rules, so the audit honours it for both
+    entry = next(e for e in doc.entries if e.subject == xp.subject)
+    assert {"MS-3", "SC-7"} <= set(entry.rules)
+
+
+def test_rows_group_the_same_fact_on_many_items(midsize: AuditResult) -> None:
+    (doc,) = plan_drafts(midsize, {}, DraftOptions())
+    rows = doc.rows
+    assert sum(len(r.subjects) for r in rows) == len(doc.items)
+    assert [r.number for r in rows] == list(range(1, len(rows) + 1))
+    keys = [(tuple(x.id for x in r.rules), r.reason) for r in rows]
+    assert len(set(keys)) == len(keys)
+    # Windows 11 Home/Pro past support: one kind of finding, two exact texts, counted
+    win11 = next(r for r in rows if r.reason.startswith("Windows 11 24H2 (Home/Pro)"))
+    assert [r.id for r in win11.rules] == ["MS-3", "SC-7"]
+    assert win11.reasons == (
+        ("Windows 11 24H2 (Home/Pro): support ended 2026-10-13", 4),
+        ("Windows 11 23H2 (Home/Pro): support ended 2025-11-11", 2),
+    )
+    assert [s.id for s in win11.subjects] == [
+        "LDS-PC015",
+        "LDS-PC016",
+        "LDS-PC022",
+        "YRK-PC007",
+        "YRK-PC011",
+        "YRK-PC016",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("Windows 7 SP1: support ended 2020-01-14", "Windows # SP# support ended #"),
+        ("WKF-FW01: licence expired 2026-08-31; vendor support expired", "licence expired #"),
+        (
+            "SentinelOne: definitions from 2026-11-18 are 8 days old (limit 7)",
+            "SentinelOne: definitions from # are # days old (limit #)",
+        ),
+        ("not genuine; not licensed", "not genuine"),
+    ],
+)
+def test_fact_kind_leaves_out_numbers_and_host_names(reason: str, kind: str) -> None:
+    assert fact_kind(reason) == kind
+
+
+def test_items_csv_lists_every_item_of_every_row(
+    midsize: AuditResult, midsize_inventory: Inventory
+) -> None:
+    (doc,) = plan_drafts(midsize, asset_details(midsize_inventory), DraftOptions())
+    lines = list(csv.reader(io.StringIO(items_csv(doc))))
+    assert lines[0] == list(ITEM_COLUMNS)
+    assert len(lines) - 1 == len(doc.items)
+    xp = next(line for line in lines if line[1] == "WKF-PC901" and "MS-3" in line[5])
+    assert xp[5] == "MS-3 SC-7" and xp[7] == "fail" and xp[4].startswith("Windows 7")
+    assert xp[8] == "Windows 7 SP1: support ended 2020-01-14"  # the item's own text
+    found = {(line[1], line[8]) for line in lines[1:]}
+    assert found == {
+        (f.subject.id, f.reason) for f in midsize.findings if f.outcome == Outcome.FAIL
+    }
+    assert "W-2026" not in items_csv(doc)  # no internal register IDs
 
 
 @pytest.mark.parametrize(

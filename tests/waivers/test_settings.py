@@ -20,7 +20,7 @@ from tma_audit.waivers.settings import (
 
 def test_defaults() -> None:
     settings = load_settings(None)
-    assert settings.provider.legal_name == DEFAULT_PROVIDER == "InfiNet Solutions"
+    assert settings.provider.legal_name == DEFAULT_PROVIDER == "[Provider legal name]"
     assert settings.page_size == "A4" and settings.control_lines == 4
     assert settings.wording.texts["title"] == "Liability Waiver"
 

@@ -54,6 +54,7 @@ def convert(
     data: DataOption = None,
 ) -> None:
     """Convert exports to a native YAML inventory; report what was mapped, unused, guessed."""
+    from tma_audit.cli.progress import Steps
     from tma_audit.errors import InputError
     from tma_audit.fileio import check_target, write_file, write_stdout
     from tma_audit.inventory.importers.api import ImportOptions, convert_exports
@@ -62,8 +63,11 @@ def convert(
     if not target.stream and target.identity is not None and not force:
         raise InputError("exists; give --force to overwrite it", file=str(output), field="--output")
     options = ImportOptions(tuple(source or ()), tuple(mapping or ()), date_order)
-    conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
-    write_file(output, conversion.text)  # checked again: the exports are read by now
+    with Steps() as steps:  # on a terminal only
+        steps.step(f"Converting {len(exports):,} export(s)")
+        conversion = convert_exports(exports, _lifecycle(data), options, str(output), companion)
+        steps.step(f"Writing {len(conversion.result.assets):,} assets")
+        write_file(output, conversion.text)  # checked again: the exports are read by now
     count = len(conversion.result.assets)
     from tma_audit.safetext import for_terminal
 

@@ -23,6 +23,7 @@ from tma_audit.cli.options import (
 from tma_audit.waivers.waiver import Grouping
 
 if TYPE_CHECKING:
+    from tma_audit.cli.progress import Steps
     from tma_audit.model import AuditResult
     from tma_audit.waivers.drafts import AssetInfo, DraftDocument
     from tma_audit.waivers.settings import DraftSettings
@@ -109,6 +110,14 @@ def draft(
             metavar="FILE",
         ),
     ] = None,
+    form_fields: Annotated[
+        bool,
+        typer.Option(
+            "--form-fields",
+            help="Add fillable PDF form fields (AcroForm) for the signatories' names, "
+            "titles, signatures and dates, and the compensating controls.",
+        ),
+    ] = False,
     waivers: WaiversOption = None,
     force: Annotated[
         bool,
@@ -126,6 +135,7 @@ def draft(
 ) -> None:
     """Write liability-waiver drafts (PDF) and the register entries to complete once signed."""
     from tma_audit.cli.common import parse_date, say
+    from tma_audit.cli.progress import Steps
     from tma_audit.waivers.drafts import (
         DraftOptions,
         check_expiry,
@@ -140,27 +150,42 @@ def draft(
     from tma_audit.waivers.settings import load_settings
 
     draft_settings = load_settings(settings)
+    if settings is None:
+        from tma_audit.cli.common import warn
+
+        warn(
+            'no --settings: the drafts name the provider "[Provider legal name]"; fill '
+            "it in, or give a settings file (docs/waivers.md)"
+        )
     register = load_register(waivers) if waivers is not None else None
-    result, details = _audited(source, register, ruleset, as_of, data, cache_dir, allow_stale)
-    selected = rule_filter(rules, result.ruleset)
-    expiry = default_expiry(result)
-    if expires is not None:
-        expiry = check_expiry(parse_date(expires, "--expires"), result)
-    options = DraftOptions(
-        grouping=per,
-        include_unknown=include_unknown,
-        rules=selected,
-        expires=expiry,
-        controls=clean_controls(control or ()),
-        version=revision,
-    )
-    documents = plan_drafts(result, details, options)
+    with Steps() as steps:
+        result, details = _audited(
+            source, register, ruleset, as_of, data, cache_dir, allow_stale, steps
+        )
+        selected = rule_filter(rules, result.ruleset)
+        expiry = default_expiry(result)
+        if expires is not None:
+            expiry = check_expiry(parse_date(expires, "--expires"), result)
+        options = DraftOptions(
+            grouping=per,
+            include_unknown=include_unknown,
+            rules=selected,
+            expires=expiry,
+            controls=clean_controls(control or ()),
+            version=revision,
+        )
+        steps.step("Planning the drafts")
+        documents = plan_drafts(result, details, options)
+        if documents:
+            directory = _output_directory(output_dir)
+            written = _write_drafts(
+                directory, documents, draft_settings, steps, force=force, form_fields=form_fields
+            )
+            steps.step("Writing the register entries")
+            register_file = _write_register(directory, documents, result, force=force)
     if not documents:
         say(nothing_to_waive(result, include_unknown, rules))
         raise typer.Exit(0)
-    directory = _output_directory(output_dir)
-    written = _write_drafts(directory, documents, draft_settings, force=force)
-    register_file = _write_register(directory, documents, result, force=force)
     say(drafted_summary(documents, result, written, register_file))
 
 
@@ -250,6 +275,7 @@ def _audited(
     data: Path | None,
     cache_dir: Path | None,
     allow_stale: bool,
+    steps: Steps,
 ) -> tuple[AuditResult, dict[str, AssetInfo]]:
     """The audit to draft from, with the register applied, and the assets' details: a
     saved JSON report's (which fixes ruleset, date and data), or the inventory's, audited
@@ -270,6 +296,7 @@ def _audited(
                 "and data; audit the inventory again to change them",
                 field=given[0],
             )
+        steps.step("Reading the saved report")
         result = load_report(source)
         if register is not None:
             from tma_audit.waivers.register import apply_waivers
@@ -281,16 +308,24 @@ def _audited(
     from tma_audit.pipeline import run_configured_audit
     from tma_audit.rules import load_ruleset
 
+    steps.step("Reading the inventory")
     inventory = load_inventory(source)
     day = parse_as_of(as_of)
     rules = load_ruleset(ruleset)
     choice = data_choice(data, cache_dir, allow_stale)
+    steps.step(f"Auditing {len(inventory.assets):,} assets")
     result = run_configured_audit(inventory, rules, day, choice, waivers=register, warn=warn)
     return result, asset_details(inventory)
 
 
 def _write_drafts(
-    directory: Path, documents: tuple[DraftDocument, ...], settings: DraftSettings, *, force: bool
+    directory: Path,
+    documents: tuple[DraftDocument, ...],
+    settings: DraftSettings,
+    steps: Steps,
+    *,
+    force: bool,
+    form_fields: bool,
 ) -> list[tuple[str, DraftDocument, int]]:
     """Render and write each draft: (file written, document, pages) per draft.
 
@@ -300,19 +335,25 @@ def _write_drafts(
     from tma_audit import __version__
     from tma_audit.batch import batch_mode
     from tma_audit.cli.common import warn
-    from tma_audit.waivers.pdf import render_pdf
+    from tma_audit.waivers.drafts import items_csv
+    from tma_audit.waivers.pdf import abbreviated, render_pdf
 
     written: list[tuple[str, DraftDocument, int]] = []
+    steps.step("Rendering the drafts", total=len(documents))
     with batch_mode(collect_cycles=True):
         for document in documents:
-            rendered = render_pdf(document, settings, __version__)
+            rendered = render_pdf(document, settings, __version__, form_fields=form_fields)
             path = _write_into(directory, document.file_name, rendered.data, force=force)
+            if abbreviated(document):  # the full list beside the PDF
+                listing = items_csv(document).encode("utf-8")
+                _write_into(directory, document.csv_name, listing, force=force)
             for char in sorted(rendered.missing_glyphs):
                 warn(
                     f"{document.document_id}: no shipped font can draw {char!r} "
                     f"(U+{ord(char):04X}); it prints as a box. Use another spelling."
                 )
             written.append((str(path), document, rendered.pages))
+            steps.advance()
     return written
 
 

@@ -67,6 +67,38 @@ class DraftItem:
     priority: Priority
     #: the register entry this finding belongs to
     waiver_id: str
+    #: other rules that state the same fact about the same item (MS-3 and SC-7: the
+    #: same finding, the same reason), cited beside `rule` in one row
+    also: tuple[Rule, ...] = ()
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        return (self.rule, *self.also)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRow:
+    """One row of a draft's findings table: one kind of fact (the same rules, outcome and
+    finding up to its numbers: dates, builds, versions) and every item it was found on."""
+
+    number: int
+    rules: tuple[Rule, ...]
+    outcome: Outcome
+    #: each exact text found and on how many items, the most frequent first
+    reasons: tuple[tuple[str, int], ...]
+    #: the findings, in the audit's order
+    items: tuple[DraftItem, ...]
+    #: the most urgent of the items' priorities (lowest level)
+    priority: Priority
+    urgency: Urgency
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0][0]
+
+    @property
+    def subjects(self) -> tuple[Subject, ...]:
+        return tuple(item.subject for item in self.items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +129,18 @@ class DraftDocument:
     expires: dt.date
     controls: tuple[str, ...]
     entries: tuple[RegisterEntry, ...]
+    #: the findings table: one row per (rules, outcome, kind of finding); `group_rows`
+    rows: tuple[DraftRow, ...]
 
     @property
     def file_name(self) -> str:
         """A safe file name: only ASCII letters, digits, '-' and '.', never a path."""
         return safe_file_name(self.document_id, self.slug, ".pdf")
+
+    @property
+    def csv_name(self) -> str:
+        """The per-item list beside the PDF: the same name, `.csv`."""
+        return safe_file_name(self.document_id, self.slug, ".csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,16 +241,23 @@ def plan_drafts(
     entries are numbered across all documents.
     """
     rules = {rule.id: rule for rule in result.ruleset.rules}
-    groups: dict[tuple[str, str], list[tuple[Subject, Rule, Verdict]]] = {}
+    groups: dict[tuple[str, str], list[tuple[Subject, Rule, Verdict, tuple[Rule, ...]]]] = {}
     for subject, rule_ids, verdicts in result.results:
+        # one fact per (outcome, reason) of an item: MS-3 and SC-7 state the same one
+        facts: dict[tuple[Outcome, str], list[tuple[Rule, Verdict]]] = {}
         for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
             if not waivable(verdict, options.include_unknown):
                 continue
             if options.rules is not None and rule_id.upper() not in options.rules:
                 continue
-            rule = rules[rule_id]
+            facts.setdefault((verdict.outcome, verdict.reason), []).append(
+                (rules[rule_id], verdict)
+            )
+        for pairs in facts.values():
+            rule, verdict = pairs[0]
+            also = tuple(other for other, _ in pairs[1:])
             key = _group_key(options.grouping, subject, rule, result)
-            groups.setdefault(key, []).append((subject, rule, verdict))
+            groups.setdefault(key, []).append((subject, rule, verdict, also))
     code = client_code(result.client.name)
     stamp = result.as_of.strftime("%Y%m%d")
     expires = options.expires or default_expiry(result)
@@ -222,8 +268,8 @@ def plan_drafts(
         document_id = f"WD-{code}-{stamp}-{number:03d}"
         # one register entry per item (subject), with every rule it fails in this draft
         by_subject: dict[Subject, list[tuple[Rule, Verdict]]] = {}
-        for subject, rule, verdict in findings:
-            by_subject.setdefault(subject, []).append((rule, verdict))
+        for subject, rule, verdict, also in findings:
+            by_subject.setdefault(subject, []).extend((r, verdict) for r in (rule, *also))
         entries: list[RegisterEntry] = []
         entry_of: dict[Subject, str] = {}
         for subject, pairs in by_subject.items():
@@ -249,10 +295,11 @@ def plan_drafts(
                 urgency=urgency_of(subject.type, verdict),
                 priority=priority_for(rule.impact, urgency_of(subject.type, verdict)),
                 waiver_id=entry_of[subject],
+                also=also,
             )
-            for index, (subject, rule, verdict) in enumerate(findings, start=1)
+            for index, (subject, rule, verdict, also) in enumerate(findings, start=1)
         )
-        cited = sorted({item.rule.id for item in items}, key=order.__getitem__)
+        cited = sorted({r.id for item in items for r in item.rules}, key=order.__getitem__)
         documents.append(
             DraftDocument(
                 document_id=document_id,
@@ -266,9 +313,57 @@ def plan_drafts(
                 expires=expires,
                 controls=options.controls,
                 entries=tuple(entries),
+                rows=group_rows(items),
             )
         )
     return tuple(documents)
+
+
+def group_rows(items: Iterable[DraftItem]) -> tuple[DraftRow, ...]:
+    """Findings grouped into rows: the same rules, outcome and kind of finding on many
+    items are one row (35,000 desktops past end of support: one row, not 35,000).
+
+    The kind is the reason's first part with its numbers (dates, builds, versions, counts)
+    and a leading host name left out (`fact_kind`); the row shows the exact texts with
+    their counts, and the CSV beside the PDF each item's own.
+    """
+    grouped: dict[tuple[tuple[str, ...], Outcome, str], list[DraftItem]] = {}
+    for item in items:
+        rule_ids = tuple(r.id for r in item.rules)
+        key = (rule_ids, item.verdict.outcome, fact_kind(item.verdict.reason))
+        grouped.setdefault(key, []).append(item)
+    rows = []
+    for number, members in enumerate(grouped.values(), start=1):
+        first = min(members, key=lambda item: item.priority.level)
+        counts: dict[str, int] = {}
+        for item in members:
+            counts[item.verdict.reason] = counts.get(item.verdict.reason, 0) + 1
+        # most frequent first; ties in the audit's order (dicts keep insertion order)
+        reasons = sorted(counts.items(), key=lambda pair: -pair[1])
+        rows.append(
+            DraftRow(
+                number=number,
+                rules=members[0].rules,
+                outcome=members[0].verdict.outcome,
+                reasons=tuple(reasons),
+                items=tuple(members),
+                priority=first.priority,
+                urgency=first.urgency,
+            )
+        )
+    return tuple(rows)
+
+
+_NUMBER = re.compile(r"\d[\d.,:/-]*")
+#: "WKF-FW01: licence expired …": a host name (a word with a digit) before the colon
+_HOST_PREFIX = re.compile(r"^[A-Za-z0-9._-]*\d[A-Za-z0-9._-]*: ")
+
+
+def fact_kind(reason: str) -> str:
+    """What a reason says, up to its details: "Windows 11 24H2: support ended 2026-10-13"
+    and "Windows 11 23H2: support ended 2025-11-11" are one kind of finding."""
+    first = reason.split("; ", 1)[0]
+    return _NUMBER.sub("#", _HOST_PREFIX.sub("", first))
 
 
 def _group_key(
@@ -354,6 +449,54 @@ def safe_file_name(document_id: str, words: str, suffix: str) -> str:
     head = slugify(document_id, 40).upper() or "WD"
     slug = slugify(words)
     return f"{head}-{slug}{suffix}" if slug else f"{head}{suffix}"
+
+
+# --- the per-item list beside the PDF ----------------------------------------------------
+
+ITEM_COLUMNS = (
+    "Row",
+    "Item",
+    "Kind",
+    "Site",
+    "OS / firmware",
+    "Rules",
+    "Clauses",
+    "Outcome",
+    "Found",
+    "Priority",
+)
+
+
+def items_csv(document: DraftDocument) -> str:
+    """Every item of every row of the findings table, one line each (CSV, formula cells
+    neutralised): the full list the PDF's compact host lists abbreviate."""
+    from tma_audit.reports.csv_report import write_rows
+
+    details = {fold(a.name): a for a in document.assets}
+
+    def lines() -> Iterable[list[str]]:
+        for row in document.rows:
+            rules = " ".join(r.id for r in row.rules)
+            clauses = "; ".join(c.ref for r in row.rules for c in r.clauses)
+            for item in row.items:
+                subject = item.subject
+                host = host_of(subject)
+                info = details.get(fold(host)) if host is not None else None
+                kind = subject.kind.value if subject.kind is not None else subject.type.value
+                yield [
+                    str(row.number),
+                    subject.id,
+                    kind,
+                    subject.site or "",
+                    (info.os if info is not None else None) or "",
+                    rules,
+                    clauses,
+                    row.outcome.value,
+                    item.verdict.reason,
+                    row.priority.label,
+                ]
+
+    return write_rows(ITEM_COLUMNS, lines())
 
 
 # --- what the engineer is told -------------------------------------------------------------

@@ -43,7 +43,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from tma_audit.errors import WaiverError
 from tma_audit.model import Outcome, Payer, Rule, SubjectType
 from tma_audit.plan import needs_purchase, payer_of
-from tma_audit.waivers.drafts import DraftDocument, DraftItem
+from tma_audit.waivers.drafts import DraftDocument, DraftRow
 from tma_audit.waivers.fonts import SANS, SANS_BOLD, FontRuns
 from tma_audit.waivers.settings import DraftSettings
 
@@ -60,6 +60,13 @@ PAYERS = {
 }
 
 
+def abbreviated(document: DraftDocument) -> bool:
+    """Whether the PDF leaves items or texts out (the CSV beside it lists them all)."""
+    return len(document.assets) > ASSET_ROWS or any(
+        len(row.items) > HOSTS_SHOWN or len(row.reasons) > REASONS_SHOWN for row in document.rows
+    )
+
+
 def who_pays(rule: Rule) -> str:
     """Who pays, as the remediation plan decides it (over 4 hours is a project)."""
     payer = payer_of(rule)
@@ -71,6 +78,12 @@ def who_pays(rule: Rule) -> str:
 
 
 MARGIN = 18 * mm
+#: a findings row names this many items, then "and N more" (all are in the CSV)
+HOSTS_SHOWN = 5
+#: a findings row quotes this many of its exact texts (each item's own is in the CSV)
+REASONS_SHOWN = 2
+#: the affected-assets table lists this many, then points to the CSV
+ASSET_ROWS = 50
 
 
 class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
@@ -91,6 +104,42 @@ class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
         return size
 
 
+class _FormField(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A fillable text field (AcroForm) where a name, title, signature or date goes.
+
+    Plain text fields: a signature field (/FT /Sig) needs a signing tool; a typed name
+    in a text field is what a client can fill in any PDF reader.
+    """
+
+    def __init__(self, name: str, tooltip: str, width: float, height: float, value: str = ""):
+        super().__init__()
+        self.name = name
+        self.tooltip = tooltip
+        self.field_width = width
+        self.field_height = height
+        self.value = value
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.field_width, self.field_height
+
+    def draw(self) -> None:
+        self.canv.acroForm.textfield(
+            name=self.name,
+            tooltip=self.tooltip,
+            value=self.value,
+            x=0,
+            y=0,
+            width=self.field_width,
+            height=self.field_height,
+            relative=True,
+            borderWidth=0,
+            fillColor=colors.HexColor("#EEF3FA"),
+            textColor=INK,
+            fontSize=9,
+            maxlen=200,
+        )
+
+
 def _style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """A table style whose empty cells are set in the embedded font too (not Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS), *commands])
@@ -105,9 +154,15 @@ class RenderedDraft:
 
 
 def render_pdf(
-    document: DraftDocument, settings: DraftSettings, tool_version: str
+    document: DraftDocument,
+    settings: DraftSettings,
+    tool_version: str,
+    *,
+    form_fields: bool = False,
 ) -> RenderedDraft:
-    return _Renderer(document, settings, tool_version).render()
+    """The draft as PDF; `form_fields` adds fillable fields for the signatories' names,
+    titles, signatures and dates (and the client's compensating controls)."""
+    return _Renderer(document, settings, tool_version, form_fields).render()
 
 
 class _Styles:
@@ -119,7 +174,14 @@ class _Styles:
         self.title = ParagraphStyle("title", base, fontName=SANS_BOLD, fontSize=18, leading=22)
         self.subtitle = ParagraphStyle("subtitle", base, fontSize=10, leading=13, textColor=MUTED)
         self.h2 = ParagraphStyle(
-            "h2", base, fontName=SANS_BOLD, fontSize=11, leading=14, spaceBefore=9, spaceAfter=4
+            "h2",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceBefore=9,
+            spaceAfter=4,
+            keepWithNext=1,  # never alone at the foot of a page
         )
         self.quote = ParagraphStyle("quote", base, leftIndent=12, textColor=MUTED)
         self.bullet = ParagraphStyle("bullet", base, leftIndent=12, bulletIndent=2)
@@ -129,7 +191,14 @@ class _Styles:
 
 
 class _Renderer:
-    def __init__(self, document: DraftDocument, settings: DraftSettings, tool_version: str):
+    def __init__(
+        self,
+        document: DraftDocument,
+        settings: DraftSettings,
+        tool_version: str,
+        form_fields: bool = False,
+    ):
+        self.form_fields = form_fields
         self.doc = document
         self.settings = settings
         self.tool_version = tool_version
@@ -280,19 +349,28 @@ class _Renderer:
             self.audit_table(),
             Spacer(1, 5),
             *self.paragraphs("audit_intro"),
-            CondPageBreak(40 * mm),
-            self.heading(4, "heading_assets"),
-            self.assets_table(),
-            CondPageBreak(40 * mm),
-            self.heading(5, "heading_findings"),
-            *self.paragraphs("findings_note"),
-            self.findings_table(),
-            self.heading(6, "heading_risks"),
+            *self.with_table_start(
+                [self.heading(4, "heading_assets")], self.assets_table(1), self.assets_table()
+            ),
+            *self.with_table_start(
+                [
+                    self.heading(5, "heading_findings"),
+                    *self.paragraphs("findings_note"),
+                    *self.listing_note(),
+                ],
+                self.findings_table(1),
+                self.findings_table(),
+            ),
         ]
+        # the heading goes into the first rule's block: a KeepTogether is a container,
+        # which keepWithNext does not reach into
+        heading: list[Flowable] = [self.heading(6, "heading_risks")]
         for rule in doc.rules:
             block: list[Flowable] = [
-                self.para(f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True)
+                *heading,
+                self.para(f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True),
             ]
+            heading = []
             for clause in rule.clauses:
                 block.append(self.quote(clause.ref, clause.text))
             block.append(self.labelled("Risk accepted", rule.waiver_text))
@@ -301,6 +379,7 @@ class _Renderer:
             )
             block.append(Spacer(1, 5))
             story.append(KeepTogether(block))
+        story += heading
         story += [
             self.heading(7, "heading_effect"),
             *self.paragraphs("effect_on_services"),
@@ -330,6 +409,18 @@ class _Renderer:
             ),
         ]
         return story
+
+    def listing_note(self) -> list[Flowable]:
+        if not abbreviated(self.doc):
+            return []
+        return [
+            self.para(
+                "One row per kind of finding, with the items it was found on. Every item, "
+                f"with its exact finding, is listed in {self.doc.csv_name} (CSV), sent with "
+                "this document and part of it."
+            ),
+            Spacer(1, 3),
+        ]
 
     def notice(self) -> Table:
         text = f"{self.wording('draft_mark')}: {self.wording('draft_notice')}"
@@ -440,7 +531,19 @@ class _Renderer:
         )
         return table
 
-    def assets_table(self) -> Table:
+    def with_table_start(self, intro: list[Flowable], start: Table, table: Table) -> list[Flowable]:
+        """A heading and its intro, never alone at the foot of a page: a page break first
+        unless they fit with the table's header and first row (`start`)."""
+        height = 0.0
+        for flowable in [*intro, start]:
+            height += flowable.wrap(self.width, self.page_size[1])[1]
+            height += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        return [CondPageBreak(height + 1), *intro, table]
+
+    def assets_table(self, limit: int = ASSET_ROWS) -> Table:
+        """The affected assets, the first `limit` of them (and how many more)."""
+        assets = self.doc.assets
+        limit = min(limit, ASSET_ROWS)
         rows = [
             [
                 self.cell(a.name, bold=True),
@@ -448,61 +551,89 @@ class _Renderer:
                 self.cell(a.os or "—"),
                 self.cell(a.site or "—"),
             ]
-            for a in self.doc.assets
+            for a in assets[:limit]
         ]
+        more_rows = limit == ASSET_ROWS and len(assets) > ASSET_ROWS
+        if more_rows:
+            more = (
+                f"… and {len(assets) - ASSET_ROWS:,} more: all {len(assets):,} are listed "
+                f"in {self.doc.csv_name}, sent with this document"
+            )
+            rows.append([self.cell(more, bold=True), "", "", ""])
         w = self.width
-        return self.grid(
+        table = self.grid(
             ["Host name / item", "Kind", "OS / firmware", "Site"],
             rows,
             [0.26 * w, 0.22 * w, 0.32 * w, 0.20 * w],
         )
+        if more_rows:
+            table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
+        return table
 
-    def findings_table(self) -> Table:
+    def findings_table(self, limit: int | None = None) -> Table:
         w = self.width
         return self.grid(
             [
                 "#",
-                "Item",
+                "Items",
                 "Rule and clause",
                 "Found, and what is required",
                 "Risk and priority",
                 "Remediation and who pays",
             ],
-            [self.finding_row(item) for item in self.doc.items],
+            [self.finding_row(row) for row in self.doc.rows[:limit]],
             [0.035 * w, 0.17 * w, 0.165 * w, 0.27 * w, 0.11 * w, 0.25 * w],
         )
 
-    def finding_row(self, item: DraftItem) -> list[Flowable]:
-        subject = item.subject
-        where = []
-        if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE):
-            where.append(subject.kind.value if subject.kind is not None else subject.type.value)
-        else:
-            where.append(subject.type.value)
-        if subject.site:
-            where.append(subject.site)
+    def finding_row(self, row: DraftRow) -> list[Flowable]:
         t = self.text
-        item_cell = (
-            f"{t(subject.id, bold=True)}<br/>{t(', '.join(where))}<br/>"
-            f"{t('register ' + item.waiver_id)}"
+        subjects = row.subjects
+        shown = []
+        for subject in subjects[:HOSTS_SHOWN]:
+            if len(subjects) > 1:  # a list of names; each one's kind and site in the CSV
+                shown.append(t(subject.id, bold=True))
+                continue
+            kind = (
+                subject.kind if subject.type in (SubjectType.ASSET, SubjectType.SOFTWARE) else None
+            )
+            where = [kind.value if kind is not None else subject.type.value]
+            if subject.site and subject.site != subject.id:
+                where.append(subject.site)
+            shown.append(f"{t(subject.id, bold=True)} ({t(', '.join(where))})")
+        if len(subjects) > HOSTS_SHOWN:
+            shown.append(t(f"and {len(subjects) - HOSTS_SHOWN:,} more (CSV)"))
+        count = f"{len(subjects):,} item{'' if len(subjects) == 1 else 's'}"
+        item_cell = f"{t(count, bold=True)}<br/>" + ", ".join(shown)
+        rule_cell = "<br/>".join(
+            f"{t(rule.id, bold=True)}<br/>{t('; '.join(c.ref for c in rule.clauses))}"
+            for rule in row.rules
         )
-        rule = item.rule
-        clauses = "; ".join(c.ref for c in rule.clauses)
-        found = "Found (evidence missing)" if item.verdict.outcome == Outcome.UNKNOWN else "Found"
-        found_cell = (
-            f"{t(found, bold=True)}: {t(item.verdict.reason)}<br/>"
+        found = "Found (evidence missing)" if row.outcome == Outcome.UNKNOWN else "Found"
+        required = "<br/>".join(
             f"{t('Required', bold=True)}: {t(rule.title)}"
+            for rule in row.rules
+            if rule.title not in {r.title for r in row.rules[: row.rules.index(rule)]}
         )
+        texts = [
+            t(reason) + (f" ({count:,})" if len(row.reasons) > 1 else "")
+            for reason, count in row.reasons[:REASONS_SHOWN]
+        ]
+        if len(row.reasons) > REASONS_SHOWN:
+            texts.append(t(f"and {len(row.reasons) - REASONS_SHOWN:,} more variants (CSV)"))
+        found_cell = f"{t(found, bold=True)}: {'<br/>'.join(texts)}<br/>{required}"
+        first = row.rules[0]
         risk_cell = (
-            f"{t(item.priority.label + ' ' + item.priority.name, bold=True)}<br/>"
-            f"impact {rule.impact.value}, urgency {item.urgency.value}"
+            f"{t(row.priority.label + ' ' + row.priority.name, bold=True)}<br/>"
+            f"impact {first.impact.value}, urgency {row.urgency.value}"
         )
-        pay_cell = f"{t(rule.remediation.text)}<br/>{t('Who pays', bold=True)}: {t(who_pays(rule))}"
+        pay_cell = (
+            f"{t(first.remediation.text)}<br/>{t('Who pays', bold=True)}: {t(who_pays(first))}"
+        )
         style = self.styles.cell
         return [
-            _Cell(str(item.number), style),
+            _Cell(str(row.number), style),
             _Cell(item_cell, style),
-            _Cell(f"{t(rule.id, bold=True)}<br/>{t(clauses)}", style),
+            _Cell(rule_cell, style),
             _Cell(found_cell, style),
             _Cell(risk_cell, style),
             _Cell(pay_cell, style),
@@ -517,6 +648,19 @@ class _Renderer:
                 for c in self.doc.controls
             ]
             style = [("LEFTPADDING", (0, 0), (-1, -1), 0)]
+        elif self.form_fields:
+            lines = max(1, self.settings.control_lines)
+            rows = [
+                [_FormField(f"control_{n}", "A compensating control", self.width, 16)]
+                for n in range(1, lines + 1)
+            ]
+            style = [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, MUTED),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ]
         else:
             lines = max(1, self.settings.control_lines)
             rows = [[""] for _ in range(lines)]
@@ -536,7 +680,12 @@ class _Renderer:
         def head(who: str, name: str) -> Paragraph:
             return Paragraph(f"{t(who, bold=True)}<br/>{t(name)}", s.body)
 
-        def value(text: str | None) -> Paragraph | str:
+        field_width = half - label_w - 6 * mm - 2
+
+        def value(text: str | None, who: str = "", what: str = "") -> Flowable | str:
+            if self.form_fields and who:
+                tip = f"{what.capitalize()} of the signatory for the {who}"
+                return _FormField(f"{who}_{what}", tip, field_width, 16, text or "")
             return Paragraph(t(text), s.body) if text else ""
 
         rows: list[list[Any]] = [
@@ -548,18 +697,28 @@ class _Renderer:
             ],
             [
                 self.para("Name", s.label),
-                value(provider.signatory_name),
+                value(provider.signatory_name, "provider", "name"),
                 self.para("Name", s.label),
-                "",
+                value(None, "client", "name"),
             ],
             [
                 self.para("Title", s.label),
-                value(provider.signatory_title),
+                value(provider.signatory_title, "provider", "title"),
                 self.para("Title", s.label),
-                "",
+                value(None, "client", "title"),
             ],
-            [self.para("Signature", s.label), "", self.para("Signature", s.label), ""],
-            [self.para("Date", s.label), "", self.para("Date", s.label), ""],
+            [
+                self.para("Signature", s.label),
+                value(None, "provider", "signature"),
+                self.para("Signature", s.label),
+                value(None, "client", "signature"),
+            ],
+            [
+                self.para("Date", s.label),
+                value(None, "provider", "date"),
+                self.para("Date", s.label),
+                value(None, "client", "date"),
+            ],
         ]
         table = Table(
             rows,

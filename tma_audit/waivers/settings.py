@@ -42,7 +42,9 @@ PLACEHOLDERS = (
     "item_count",
     "scope",
 )
-DEFAULT_PROVIDER = "InfiNet Solutions"
+#: without a settings file the provider is a placeholder to fill in, never a made-up
+#: company: no draft goes out under a wrong name (the CLI warns)
+DEFAULT_PROVIDER = "[Provider legal name]"
 PAGE_SIZES = ("A4", "letter")
 
 
