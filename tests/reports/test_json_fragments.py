@@ -1,11 +1,11 @@
-"""The JSON report builds each outcome's evidence and texts with the C string escaper;
+"""The JSON report builds each outcome's evidence with the C string escaper;
 the result must equal what the json encoder writes (sorted keys, ASCII escapes)."""
 
 from __future__ import annotations
 
 import json
 
-from tma_audit.reports.json_report import _evidence_json, _text
+from tma_audit.reports.json_report import _evidence_json
 
 ENCODE = json.JSONEncoder(sort_keys=True).encode
 
@@ -26,9 +26,3 @@ def test_evidence_equals_the_encoder_with_sorted_keys_and_escapes() -> None:
 def test_evidence_that_is_not_all_text_goes_to_the_encoder() -> None:
     evidence = (("missing", 3), ("os", "Windows"))
     assert _evidence_json(evidence, ENCODE) == '{"missing": 3, "os": "Windows"}'  # type: ignore[arg-type]
-
-
-def test_texts_equal_the_encoder() -> None:
-    for text in ("plain", 'quote " and \\ and \n', "naïve ✓"):
-        assert _text(text, ENCODE) == ENCODE(text)
-    assert _text(None, ENCODE) == "null"

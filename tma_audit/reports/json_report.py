@@ -112,18 +112,13 @@ def _outcome_json(
     rule_id: str, v: Verdict, encode: Callable[[object], str], priority: int | None
 ) -> str:
     evidence = f'"evidence": {_evidence_json(v.evidence, encode)}, ' if v.evidence else ""
-    warning = f', "warning": {_text(v.warning, encode)}' if v.warning else ""
+    warning = f', "warning": {_string(v.warning)}' if v.warning else ""
     level = f'"priority": {priority}, ' if priority is not None else ""
     own = f'"own_outcome": "{v.own_outcome.value}", ' if v.own_outcome is not None else ""
     return (
         f'{{{evidence}"outcome": "{v.outcome.value}", {own}{level}'
-        f'"reason": {_text(v.reason, encode)}, "rule": {_text(rule_id, encode)}{warning}}}'
+        f'"reason": {_string(v.reason)}, "rule": {_string(rule_id)}{warning}}}'
     )
-
-
-def _text(value: object, encode: Callable[[object], str]) -> str:
-    """`encode(value)`; a string directly by the C escaper, as the encoder itself would."""
-    return _string(value) if isinstance(value, str) else encode(value)
 
 
 def _evidence_json(evidence: tuple[tuple[str, str], ...], encode: Callable[[object], str]) -> str:
