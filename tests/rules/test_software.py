@@ -122,3 +122,35 @@ def test_ms3_judges_listed_software(audit_doc: AuditDoc) -> None:
     assert finding(result, "MS-3", "SRV1: Mystery Tool").outcome == UNKNOWN
     # SC-7 judges the same items and cites both clauses
     assert finding(result, "SC-7", "SRV1: Acme Ledger Old").outcome == FAIL
+
+
+def test_os_support_is_judged_once_per_os_whatever_the_flags(
+    audit_doc: AuditDoc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real fleet most MS-3 keys differ only by the genuine and licensed flags: the
+    OS's lifecycle part is judged once per (kind, OS, ESU flag), and each flag still
+    decides its own asset's verdict."""
+    from tma_audit.rules.checks import software
+
+    calls: list[str] = []
+    judge = software._judge_os_support
+
+    def counted(asset: Any, ctx: Any) -> Any:
+        calls.append(asset.hostname)
+        return judge(asset, ctx)
+
+    monkeypatch.setattr(software, "_judge_os_support", counted)
+    win11 = os_("Windows 11 Pro", "26200.9168")
+    flags = [(True, True), (False, True), (True, False), (None, True), (True, None)]
+    assets = [
+        desktop(
+            f"PC{i}",
+            os=win11,
+            **{k: v for k, v in (("genuine", g), ("licensed", lic)) if v is not None},
+        )
+        for i, (g, lic) in enumerate(flags)
+    ]
+    result = audit_doc(doc(*assets))
+    outcomes = [finding(result, "MS-3", f"PC{i}").outcome for i in range(len(flags))]
+    assert outcomes == [PASS, FAIL, FAIL, UNKNOWN, UNKNOWN]
+    assert calls == ["PC0"]

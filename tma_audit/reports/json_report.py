@@ -157,14 +157,23 @@ def _baseline_summary(result: AuditResult) -> dict[str, Any]:
 def _outcome_json(
     rule_id: str, v: Verdict, encode: Callable[[object], str], priority: int | None
 ) -> str:
-    evidence = f'"evidence": {encode(dict(v.evidence))}, ' if v.evidence else ""
-    warning = f', "warning": {encode(v.warning)}' if v.warning else ""
+    evidence = f'"evidence": {_evidence_json(v.evidence, encode)}, ' if v.evidence else ""
+    warning = f', "warning": {_string(v.warning)}' if v.warning else ""
     level = f'"priority": {priority}, ' if priority is not None else ""
     own = f'"own_outcome": "{v.own_outcome.value}", ' if v.own_outcome is not None else ""
     return (
-        f'{{{evidence}"outcome": "{v.outcome.value}", {own}{level}"reason": {encode(v.reason)}, '
-        f'"rule": {encode(rule_id)}{warning}}}'
+        f'{{{evidence}"outcome": "{v.outcome.value}", {own}{level}'
+        f'"reason": {_string(v.reason)}, "rule": {_string(rule_id)}{warning}}}'
     )
+
+
+def _evidence_json(evidence: tuple[tuple[str, str], ...], encode: Callable[[object], str]) -> str:
+    """`encode(dict(evidence))` with sorted keys, built from the C escaper when every key
+    and value is a string (they are; anything else goes to the encoder)."""
+    items = dict(evidence)
+    if not all(isinstance(k, str) and isinstance(x, str) for k, x in items.items()):
+        return encode(items)
+    return "{" + ", ".join(f"{_string(k)}: {_string(x)}" for k, x in sorted(items.items())) + "}"
 
 
 def report_header(result: AuditResult, options: RenderOptions) -> dict[str, Any]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import NamedTuple
+
 from tma_audit.lifecycle import SupportStatus
 from tma_audit.model import (
     Asset,
     Installed,
+    Inventory,
     Software,
     SubjectType,
     Verdict,
@@ -53,11 +57,9 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
     asset = subject
     if asset.os is None:
         return Verdict(UNKNOWN, "no operating system stated")
+    support = _os_support(asset, ctx)
     fails: list[str] = []
     unknowns: list[str] = []
-    evidence: list[tuple[str, str]] = [("os", asset.os.describe())]
-    rec = recognise(asset, ctx)
-    assert rec is not None
     if asset.genuine is False:
         fails.append("not genuine")
     elif asset.genuine is None:
@@ -66,16 +68,63 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
         fails.append("not licensed")
     elif asset.licensed is None:
         unknowns.append("licence status not stated")
-    if rec.evaluation:
+    if support.evaluation:
         fails.append("an Evaluation edition (not licensed for production)")
-    warning = None
+    if support.ended is not None:
+        fails.insert(0, support.ended)
+    if support.unknown is not None:
+        unknowns.append(support.unknown)
+    if fails:
+        return Verdict(FAIL, "; ".join(fails), support.evidence)
+    if unknowns:
+        return Verdict(UNKNOWN, "; ".join(unknowns), support.evidence)
+    return Verdict(
+        PASS, f"genuine, licensed; {support.supported_reason}", support.evidence, support.warning
+    )
+
+
+class _OsSupport(NamedTuple):
+    """What MS-3 says about an asset's OS whatever its genuine and licensed flags."""
+
+    evaluation: bool
+    evidence: tuple[tuple[str, str], ...]
+    ended: str | None  # the failure when support has ended
+    unknown: str | None  # why support is not known
+    warning: str | None
+    supported_reason: str
+
+
+def _support_cache(_inventory: Inventory) -> dict[Hashable, _OsSupport]:
+    return {}
+
+
+def _os_support(asset: Asset, ctx: Context) -> _OsSupport:
+    """The OS part of MS-3, once per (kind, OS, ESU flag, look-ahead) in an audit.
+
+    The check's key also holds the genuine and licensed flags (three values each), so on
+    a real fleet, where OS revisions spread widely, most keys differ only by those flags.
+    """
+    cache = ctx.shared(_support_cache)
+    key = (asset.kind, asset.os, asset.esu_enrolled, ctx.params.get("look_ahead_days", 90))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _judge_os_support(asset, ctx)
+    return found
+
+
+def _judge_os_support(asset: Asset, ctx: Context) -> _OsSupport:
+    assert asset.os is not None
+    evidence: list[tuple[str, str]] = [("os", asset.os.describe())]
+    rec = recognise(asset, ctx)
+    assert rec is not None
+    ended = unknown = warning = None
     supported_reason = ""
     if rec.release is None:
         what = asset.os.name
         if rec.generation is not None:
             what = generation_label(rec.family, rec.generation)
         note = f" ({rec.note})" if rec.note else ""
-        unknowns.append(f"lifecycle of {what} not known{note}")
+        unknown = f"lifecycle of {what} not known{note}"
     else:
         esu = esu_evidence(asset, rec)
         if esu is not None:
@@ -85,9 +134,9 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
         if status.until:
             evidence.append(("support_until", iso(status.until)))
         if status.status == SupportStatus.ENDED:
-            fails.insert(0, status.reason)
+            ended = status.reason
         elif status.status == SupportStatus.UNKNOWN:
-            unknowns.append(status.reason)
+            unknown = status.reason
         else:
             label = (
                 "extended security updates"
@@ -96,11 +145,9 @@ def genuine_licensed_supported(subject: Asset | Installed, ctx: Context) -> Verd
             )
             warning = ahead(label, status.until, ctx)
             supported_reason = status.reason
-    if fails:
-        return Verdict(FAIL, "; ".join(fails), tuple(evidence))
-    if unknowns:
-        return Verdict(UNKNOWN, "; ".join(unknowns), tuple(evidence))
-    return Verdict(PASS, f"genuine, licensed; {supported_reason}", tuple(evidence), warning)
+    return _OsSupport(
+        bool(rec.evaluation), tuple(evidence), ended, unknown, warning, supported_reason
+    )
 
 
 def _software_supported(software: Software, ctx: Context) -> Verdict:
