@@ -62,6 +62,10 @@ def test_the_same_inventory_against_its_own_baseline_passes_the_gate(
     assert run.code == 0, run.err
     assert "(baselined) " in run.out
     assert "Baseline: " in run.out and ", 0 new (only new findings fail the run)" in run.out
+    quiet = cli("audit", str(MIDSIZE), "--as-of", AS_OF, "--baseline", str(old), "-q")
+    lines = quiet.out.splitlines()
+    assert quiet.code == 0 and len(lines) == 2
+    assert lines[0].startswith("NOT COMPLIANT: ") and lines[1].startswith("Baseline: ")
     new = _report(cli, MIDSIZE, tmp_path / "new.json", "--baseline", str(old))
     findings = [o for o in _outcomes(new) if o["outcome"] in ("fail", "unknown", "waived")]
     assert findings and all(o["baselined"] is True for o in findings)

@@ -111,7 +111,7 @@ def audit(
     from tma_audit.gate import exit_code, parse_fail_on
     from tma_audit.inventory import load_inventories
     from tma_audit.pipeline import run_configured_audit
-    from tma_audit.reports.summary import verdict_line
+    from tma_audit.reports.summary import baseline_line, verdict_line
     from tma_audit.rules import load_ruleset
 
     audit_date = parse_as_of(as_of)
@@ -148,4 +148,6 @@ def audit(
     )
     if quiet and None not in targets.values():  # nothing else on standard output
         say(verdict_line(result) + "\n")
+        if result.baseline is not None:  # why a run with findings may still pass
+            say(baseline_line(result) + "\n")
     raise typer.Exit(0 if exit_zero else int(code))
