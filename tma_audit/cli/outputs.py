@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import typer
 
+from tma_audit.cli.progress import Steps
 from tma_audit.errors import InputError
 from tma_audit.reports import FORMATS, REPORT_WIDTH, Format, GroupBy, RenderOptions
 
 if TYPE_CHECKING:
-    from rich.progress import Progress as RichProgress
-    from rich.progress import TaskID
-
     from tma_audit.cli.common import Voice
     from tma_audit.model import AuditResult
 
@@ -283,19 +281,14 @@ def write_reports(
         write_stdout(stdout_content)
 
 
-class Progress:
-    """A transient rich progress display on standard error, for long audits on a terminal.
-
-    Off unless standard error is a terminal and the audit is long (a large inventory
-    file, or many assets once loaded): CI logs and pipes never see it.
-    """
+class Progress(Steps):
+    """The progress display (`cli/progress.Steps`) for an audit: on standard error, and
+    only when it is a terminal and the audit is long (a large inventory file, or many
+    assets once loaded): CI logs, pipes and short audits never see it."""
 
     def __init__(self, stream: TextIO | None = None, *, long: bool = False) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = self.stream.isatty()
+        super().__init__(stream)
         self.long = long
-        self._progress: RichProgress | None = None
-        self._task: TaskID | None = None
 
     @classmethod
     def for_inventory(cls, inventory: Path, stream: TextIO | None = None) -> Progress:
@@ -305,37 +298,19 @@ class Progress:
             size = 0
         return cls(stream, long=size >= LONG_INVENTORY_BYTES)
 
-    def step(self, message: str, *, assets: int | None = None) -> None:
-        """Start a phase (finishing the previous one)."""
+    def step(
+        self, description: str, total: int | None = None, *, assets: int | None = None
+    ) -> None:
+        """Start a phase (finishing the previous one), once the audit is known to be long."""
         if assets is not None and assets >= LONG_AUDIT_ASSETS:
             self.long = True
-        if not (self.tty and self.long):
+        if not self.long:
             return
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import Progress as RichProgress
-            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            console = Console(file=self.stream, force_terminal=True)
-            self._progress = RichProgress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            )
-            self._progress.start()
-            atexit.register(self.stop)
-        elif self._task is not None:
-            self._progress.update(self._task, total=1, completed=1, visible=False)
-        self._task = self._progress.add_task(message, total=None)
+        started = self.active
+        super().step(description, total)
+        if self.active and not started:
+            atexit.register(self.stop)  # a failure midway still clears the display
 
     @property
     def active(self) -> bool:
         return self._progress is not None
-
-    def stop(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
-            self._task = None
