@@ -11,11 +11,8 @@ import json
 from dataclasses import dataclass
 
 from tma_audit.history import report_assets
-from tma_audit.identity import finding_id
+from tma_audit.identity import BASELINE_TRACKED, finding_id
 from tma_audit.model import AuditResult, Outcome
-
-#: Outcomes a diff tracks: a finding (fail, unknown) or a waived one.
-_TRACKED = (Outcome.FAIL, Outcome.UNKNOWN, Outcome.WAIVED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +65,7 @@ def _entries(result: AuditResult) -> dict[str, Entry]:
     found: dict[str, Entry] = {}
     for sr in result.results:
         for rule_id, verdict in zip(sr.rule_ids, sr.verdicts, strict=True):
-            if verdict.outcome not in _TRACKED:
+            if verdict.outcome not in BASELINE_TRACKED:  # a finding, or a waived one
                 continue
             fid = finding_id(rule_id, sr.subject, verdict)
             found.setdefault(

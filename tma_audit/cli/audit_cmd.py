@@ -16,13 +16,14 @@ from tma_audit.cli.options import (
     DataOption,
     DateOrderOption,
     MapOption,
+    OutputsOption,
     QuietOption,
     RulesetOption,
     SourceOption,
     VerboseOption,
     WaiversOption,
 )
-from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP, OUTPUT_HELP
+from tma_audit.cli.outputs import FORMAT_HELP, OUTPUT_DIR_HELP
 from tma_audit.reports import Format, GroupBy
 
 
@@ -43,10 +44,7 @@ def audit(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=FORMAT_HELP, metavar="FORMAT[,FORMAT…]")
     ] = Format.TABLE.value,
-    output: Annotated[
-        list[str] | None,
-        typer.Option("--output", "-o", help=OUTPUT_HELP, metavar="[FORMAT=]FILE"),
-    ] = None,
+    output: OutputsOption = None,
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help=OUTPUT_DIR_HELP, metavar="DIR")
     ] = None,

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from tma_audit.cli.options import OutputsOption
+
 
 class DiffFormat(StrEnum):
     TABLE = "table"
@@ -42,16 +44,7 @@ def diff(
             metavar="FORMAT[,FORMAT…]",
         ),
     ] = DiffFormat.TABLE.value,
-    output: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write to FILE instead of standard output ('-'); with several formats, "
-            "FORMAT=FILE per format (repeatable).",
-            metavar="[FORMAT=]FILE",
-        ),
-    ] = None,
+    output: OutputsOption = None,
     output_dir: Annotated[
         Path | None,
         typer.Option(

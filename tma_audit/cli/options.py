@@ -69,6 +69,16 @@ WaiversOption = Annotated[
         metavar="FILE",
     ),
 ]
+OutputsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE instead of standard output ('-'); with several formats, "
+        "FORMAT=FILE per format (repeatable).",
+        metavar="[FORMAT=]FILE",
+    ),
+]
 QuietOption = Annotated[
     bool,
     typer.Option(

@@ -34,10 +34,6 @@ FORMAT_HELP = (
     + ", ".join(f.value for f in Format)
     + ". Several need --output-dir or --output FORMAT=FILE (one may go to standard output)."
 )
-OUTPUT_HELP = (
-    "Write the report to FILE instead of standard output; with several formats, "
-    "FORMAT=FILE per format (repeatable)."
-)
 OUTPUT_DIR_HELP = (
     "Write each format into DIR (created if missing) as tma-audit.<ext>: "
     + ", ".join(FORMATS[f].extension for f in Format)

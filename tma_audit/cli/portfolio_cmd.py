@@ -16,6 +16,7 @@ from tma_audit.cli.options import (
     AsOfOption,
     CacheDirOption,
     DataOption,
+    OutputsOption,
     RulesetOption,
 )
 from tma_audit.errors import InputError
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 FORMAT_HELP = (
     "Summary format(s), comma-separated: table, csv, json, html. Several need --output-dir "
     "or --output FORMAT=FILE (one may go to standard output)."
-)
-OUTPUT_HELP = (
-    "Write the summary to FILE instead of standard output; with several formats, "
-    "FORMAT=FILE per format (repeatable)."
 )
 OUTPUT_DIR_HELP = (
     "Write each format into DIR as portfolio.<txt|csv|json|html>, each client's HTML and "
@@ -65,10 +62,7 @@ def portfolio(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=FORMAT_HELP, metavar="FORMAT[,FORMAT…]")
     ] = "table",
-    output: Annotated[
-        list[str] | None,
-        typer.Option("--output", "-o", help=OUTPUT_HELP, metavar="[FORMAT=]FILE"),
-    ] = None,
+    output: OutputsOption = None,
     output_dir: Annotated[
         Path | None, typer.Option("--output-dir", help=OUTPUT_DIR_HELP, metavar="DIR")
     ] = None,
