@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench_audit import compile_tool, timed, tool_env
 
 # (weight, OperatingSystem, OperatingSystemVersion, service pack, workstation?)
 OSES: list[tuple[float, str, str, str, bool]] = [
@@ -170,20 +170,9 @@ def generate(rows: int, seed: int = 11, columns: int = len(COLUMNS)) -> bytes:
 
 def _median_run(cmd: list[str], repeat: int) -> tuple[float, float]:
     """Median wall seconds and CPU seconds (user + system) of a command."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        assert proc.stderr is not None
-        err = proc.stderr.read().decode(errors="replace")
-        proc.stderr.close()
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            sys.exit(f"{' '.join(cmd)} failed ({code}): {err[:800]}")
-    return statistics.median(walls), statistics.median(cpus)
+    compile_tool(tool_env())
+    runs = [timed(cmd) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def _median_import(path: Path, repeat: int) -> tuple[float, float, int]:
