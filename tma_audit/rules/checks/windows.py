@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
+from typing import NamedTuple
 
 from tma_audit.lifecycle import OsFamily, OsRecognition, windows_generation_at_least
 from tma_audit.lifecycle.staleness import latest_patch_tuesday
@@ -10,6 +12,7 @@ from tma_audit.limits import MAX_DAYS
 from tma_audit.model import (
     Asset,
     AssetKind,
+    Inventory,
     SubjectType,
     Verdict,
 )
@@ -136,6 +139,67 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     grace = int(ctx.params["grace_days"])
     if asset.os is None:
         return Verdict(UNKNOWN, "no operating system stated")
+    basis = _update_basis(asset, ctx, grace)
+    if isinstance(basis, Verdict):
+        return basis
+    evidence = basis.esu
+    missing = asset.missing_critical_updates
+    if missing is not None:
+        evidence += (("missing_critical_updates", str(missing)),)
+        if missing > 0:
+            return Verdict(FAIL, f"{missing} critical update(s) missing", evidence)
+    evidence += basis.build
+    if basis.lacks is not None:
+        return Verdict(FAIL, basis.lacks, evidence)
+    last = asset.last_patched
+    if last is not None:
+        evidence += (("last_patched", iso(last)),)
+        due = basis.due_text
+        if last >= basis.due_tuesday:
+            return Verdict(
+                PASS, f"patched {iso(last)}, on or after the {due} security release", evidence
+            )
+        return Verdict(
+            FAIL,
+            f"last patched {iso(last)}, before the {due} security release (grace {grace} days)",
+            evidence,
+        )
+    return _without_patch_date(asset, ctx, basis.due_tuesday, basis.revision_current, evidence)
+
+
+class _UpdateBasis(NamedTuple):
+    """What MS-1U/MS-2U derive from an asset's kind, OS (with its revision) and ESU flag:
+    the same for every last-patched date and patch count."""
+
+    due_tuesday: dt.date
+    due_text: str
+    esu: tuple[tuple[str, str], ...]  # evidence before the patch count
+    build: tuple[tuple[str, str], ...]  # evidence after it: the build and required update
+    lacks: str | None  # the failure when the revision lacks the required update
+    revision_current: bool
+
+
+def _basis_cache(_inventory: Inventory) -> dict[Hashable, _UpdateBasis | Verdict]:
+    return {}
+
+
+def _update_basis(asset: Asset, ctx: Context, grace: int) -> _UpdateBasis | Verdict:
+    """The OS part of MS-1U/MS-2U (or the whole verdict, where the OS decides it), once per
+    (kind, OS, ESU flag, grace) in an audit.
+
+    The check's key also holds the last-patched date and the patch count: on a real
+    fleet, patch dates spread over months, so most keys differ only by those.
+    """
+    cache = ctx.shared(_basis_cache)
+    key = (asset.kind, asset.os, asset.esu_enrolled, grace)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _judge_update_basis(asset, ctx, grace)
+    return found
+
+
+def _judge_update_basis(asset: Asset, ctx: Context, grace: int) -> _UpdateBasis | Verdict:
+    assert asset.os is not None
     rec = recognise(asset, ctx)
     assert rec is not None
     if rec.family not in (
@@ -156,22 +220,19 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
     if final is not None and final < cutoff:
         cutoff = final
     due_tuesday = latest_patch_tuesday(cutoff)
-    evidence: list[tuple[str, str]] = []
+    esu_items: tuple[tuple[str, str], ...] = ()
     if esu is not None and rec.release is not None and rec.release.esu_end is not None:
-        evidence.append(("esu_evidence", esu))
-    missing = asset.missing_critical_updates
-    if missing is not None:
-        evidence.append(("missing_critical_updates", str(missing)))
-        if missing > 0:
-            return Verdict(FAIL, f"{missing} critical update(s) missing", tuple(evidence))
+        esu_items = (("esu_evidence", esu),)
+    build_items: list[tuple[str, str]] = []
     build, revision = asset.os.build_number, asset.os.revision
     server = asset.kind == AssetKind.SERVER
+    lacks: str | None = None
     revision_current = False
     if build is not None and revision is not None:
-        evidence.append(("build", f"{build}.{revision}"))
+        build_items.append(("build", f"{build}.{revision}"))
         required = ctx.lifecycle.latest_update(build, server, cutoff)
         if required is not None:
-            evidence.append(
+            build_items.append(
                 (
                     "required",
                     f"{required.build}.{required.revision} "
@@ -179,30 +240,16 @@ def windows_updates_current(asset: Asset, ctx: Context) -> Verdict:
                 )
             )
             if revision < required.revision:
-                return Verdict(
-                    FAIL,
+                lacks = (
                     f"build {build}.{revision} lacks {required.kb} ({build}."
                     f"{required.revision}, released {iso(required.released)}, more than "
-                    f"{grace} days before the audit date)",
-                    tuple(evidence),
+                    f"{grace} days before the audit date)"
                 )
-            revision_current = True
-    last = asset.last_patched
-    if last is not None:
-        evidence.append(("last_patched", iso(last)))
-        if last >= due_tuesday:
-            return Verdict(
-                PASS,
-                f"patched {iso(last)}, on or after the {iso(due_tuesday)} security release",
-                tuple(evidence),
-            )
-        return Verdict(
-            FAIL,
-            f"last patched {iso(last)}, before the {iso(due_tuesday)} "
-            f"security release (grace {grace} days)",
-            tuple(evidence),
-        )
-    return _without_patch_date(asset, ctx, due_tuesday, revision_current, tuple(evidence))
+            else:
+                revision_current = True
+    return _UpdateBasis(
+        due_tuesday, iso(due_tuesday), esu_items, tuple(build_items), lacks, revision_current
+    )
 
 
 def _without_patch_date(
