@@ -143,8 +143,9 @@ _LOOSE_MARKS = re.compile(r"(?<![a-z0-9])[.\-_]+|[.\-_]+(?![a-z0-9])")
 
 def fold(text: str) -> str:
     """Lower-case, accents and marks removed, "?" damage and punctuation turned to spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII is its own NFKD form, and has no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.lower().replace("(r)", " ").replace("(tm)", " ").replace("&", " and ")
     text = _DOTNET.sub(" dotnet", text)
     text = _NOT_NAME.sub(" ", text)
