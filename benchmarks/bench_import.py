@@ -26,8 +26,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_audit import compile_tool, timed, tool_env
-
 # (weight, OperatingSystem, OperatingSystemVersion, service pack, workstation?)
 OSES: list[tuple[float, str, str, str, bool]] = [
     (30.0, "Windows 10 Enterprise", "10.0 (19045)", "", True),
@@ -170,6 +168,9 @@ def generate(rows: int, seed: int = 11, columns: int = len(COLUMNS)) -> bytes:
 
 def _median_run(cmd: list[str], repeat: int) -> tuple[float, float]:
     """Median wall seconds and CPU seconds (user + system) of a command."""
+    # here, not at the top: tests load this file for its generator, from elsewhere
+    from bench_audit import compile_tool, timed, tool_env
+
     compile_tool(tool_env())
     runs = [timed(cmd) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)

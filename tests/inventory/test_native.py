@@ -400,3 +400,73 @@ def test_unquoted_csv_keeps_the_csv_modules_cell_size_limit() -> None:
     ):
         with pytest.raises(InventoryError, match="field larger than field limit"):
             parse_csv_assets(text, "a.csv")
+
+
+def _fleet_csv(n: int) -> str:
+    import random
+
+    rng = random.Random(5)
+    lines = ["hostname,kind,site,os.name,os.build,patch.last_patched,genuine,software"]
+    for i in range(n):
+        build = f"19045.{rng.randrange(3000, 6500)}"
+        day = f"2026-{rng.randrange(1, 12):02d}-{rng.randrange(1, 28):02d}"
+        software = rng.choice(["", "SQL Server@15.0.4.1234:licensed", "Veeam@12"])
+        lines.append(
+            f"H{i},desktop,S{i % 20},Windows 10,{build},{day},{rng.choice(['true', ''])},{software}"
+        )
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_large_csv_read_in_blocks_gives_the_assets_of_the_csv_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quote-free file is read a block of lines at a time (cells of a million-asset
+    file never all in memory): the same assets as one block, and as the csv module."""
+    from tma_audit.inventory import native
+
+    text = _fleet_csv(3000)
+    whole = native.parse_csv_assets(text, "a.csv")
+    monkeypatch.setattr(native, "BLOCK_CHARS", 1000)  # ~60 blocks, some cut mid-line
+    blocks = native.parse_csv_assets(text, "a.csv")
+    quoted = native.parse_csv_assets(text.replace("H0,", '"H0",', 1), "a.csv")
+    assert blocks == whole == quoted
+    assert len(blocks) == 3000
+    # blocks end at line ends: no line was split between two blocks
+    assert [a.hostname for a in blocks] == [f"H{i}" for i in range(3000)]
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "field"),
+    [
+        ("2026-02-30", 2000, "patch.last_patched"),  # a bad date in a late block
+        ("maybe", 2500, "genuine"),
+    ],
+)
+def test_a_bad_cell_in_a_late_block_is_reported_at_its_line(
+    monkeypatch: pytest.MonkeyPatch, damage: str, line: int, field: str
+) -> None:
+    from tma_audit.inventory import native
+
+    monkeypatch.setattr(native, "BLOCK_CHARS", 1000)
+    rows = _fleet_csv(3000).split("\r\n")
+    cells = rows[line - 1].split(",")
+    cells[5 if field == "patch.last_patched" else 6] = damage
+    rows[line - 1] = ",".join(cells)
+    with pytest.raises(InventoryError) as info:
+        native.parse_csv_assets("\r\n".join(rows), "a.csv")
+    assert (info.value.line, info.value.field) == (line, field)
+
+
+def test_a_short_row_in_a_late_block_reads_as_the_csv_module_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tma_audit.inventory import native
+
+    monkeypatch.setattr(native, "BLOCK_CHARS", 1000)
+    rows = _fleet_csv(3000).split("\r\n")
+    rows[2700] = "H2699,desktop"  # padded with blanks, as the csv module path does
+    text = "\r\n".join(rows)
+    assets = native.parse_csv_assets(text, "a.csv")
+    assert assets == native.parse_csv_assets(text.replace("H0,", '"H0",', 1), "a.csv")
+    assert assets[2699].hostname == "H2699" and assets[2699].os is None
+    assert len(assets) == 3000

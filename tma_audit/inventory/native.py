@@ -237,6 +237,7 @@ def load_csv_assets(path: Path, file: str) -> list[Asset]:
         raise InventoryError(
             "not valid UTF-8 text (save the CSV as UTF-8)", file=file, line=line
         ) from None
+    del raw  # a large file is not held twice while it is read
     return parse_csv_assets(text, file)
 
 
@@ -264,11 +265,128 @@ def native_delimiter(header_line: str) -> str:
 
 
 def parse_csv_assets(text: str, file: str) -> list[Asset]:
+    first = text.split("\n", 1)[0]
+    delimiter = native_delimiter(first)
+    if _plain(text) and not has_control(text):
+        read = _read_in_blocks(text, file, delimiter)
+        if read is not None:
+            return _build_csv_assets(*read, file, Where(file, 1))
+    header, lines, records = _read_records(text, file, delimiter)
+    plan = _column_plan(header, file)
+    where = Where(file, 1)
+    width = len(header)
+    if any(len(row) != width for row in records):
+        records = _fit_rows(records, lines, width, where)
+    # Convert column by column: cells repeat a lot (kinds, OS names, dates), so each
+    # distinct text is converted once per column.
+    cells_of: list[tuple[str, ...]] = (
+        list(zip(*records, strict=True)) if records else [() for _ in header]
+    )
+    values: dict[str, list[Any]] = {}
+    clean = not has_control(text)  # then no text cell needs the check
+    for index, name, spec in plan:
+        cells = cells_of[index]
+        values[name] = _convert_column(cells, spec or _TEXT, name, where, lines, clean=clean)
+    return _build_csv_assets(values, lines, file, where)
+
+
+#: characters of text per block of `_read_in_blocks` (about 30,000 lines of a fleet's CSV)
+BLOCK_CHARS = 4_000_000
+
+
+def _plain(text: str) -> bool:
+    """No quoting and plain line ends: a record is a line, cells are split at the
+    delimiter (exactly as the csv module reads it, at twice its speed)."""
+    return '"' not in text and text.count("\r") == text.count("\r\n")
+
+
+def _read_in_blocks(
+    text: str, file: str, delimiter: str
+) -> tuple[dict[str, list[Any]], list[int]] | None:
+    """The converted columns of a plain, clean CSV (see `_plain`; no control characters),
+    read a block of lines at a time, so the cells of a large file (18 million strings
+    for a million assets) are never all in memory at once.
+
+    None when the file needs the general path: a row of another width than the header, a
+    line past the csv module's size limit, or a cell that does not convert (the general
+    path then reports the first bad row exactly as it always has).
+    """
+    if not text:
+        raise _empty(file)
+    limit = csv.field_size_limit()
+    end = text.find("\n")
+    if end < 0:
+        end = len(text)
+    header_line = text[:end].removesuffix("\r")
+    if len(header_line) > limit:
+        return None
+    header = header_line.split(delimiter)
+    plan = _column_plan(header, file)
+    width = len(header)
+    where = Where(file, 1)
+    converters = [_ColumnConverter(spec or _TEXT, name, where) for _, name, spec in plan]
+    values: dict[str, list[Any]] = {name: [] for _, name, _ in plan}
+    rows_read = 0
+    start = end + 1
+    size = len(text)
+    while start < size:
+        stop = text.find("\n", start + BLOCK_CHARS)
+        stop = size if stop < 0 else stop + 1
+        block = text[start:stop].replace("\r\n", "\n").split("\n")
+        start = stop
+        if block[-1] == "":
+            block.pop()  # the block's final line end
+        if max(map(len, block), default=0) > limit:
+            return None
+        rows = [line.split(delimiter) for line in block]
+        del block
+        if any(len(row) != width for row in rows):
+            return None
+        columns = list(zip(*rows, strict=True))
+        del rows
+        try:
+            for (index, name, _), convert in zip(plan, converters, strict=True):
+                values[name] += convert(columns[index])
+        except InventoryError:
+            return None
+        rows_read += len(columns[0]) if columns else 0
+    return values, list(range(2, rows_read + 2))
+
+
+class _ColumnConverter:
+    """`_convert_column` for a column read in blocks: a distinct text is converted once
+    over the whole column; a bad cell raises (without its line: the caller reads the file
+    again by the general path to report it)."""
+
+    __slots__ = ("convert", "unique")
+
+    def __init__(self, spec: FieldSpec, name: str, where: Where) -> None:
+        self.unique: bool | None = None  # text: mostly unique (host names), decided once
+        if spec.type == "str":
+            self.convert: _Converted = _Converted(lambda cell: cell.strip() or None)
+            return
+
+        def convert(cell: str) -> Any:
+            text = cell.strip()
+            return convert_text(text, spec, name, where) if text else None
+
+        self.convert = _Converted(convert)
+        self.unique = False
+
+    def __call__(self, cells: tuple[str, ...]) -> list[Any]:
+        if self.unique is None:
+            self.unique = 4 * len(set(cells[:256])) > 3 * len(cells[:256])
+        if self.unique:
+            return [cell.strip() or None for cell in cells]
+        return list(map(self.convert.__getitem__, cells))
+
+
+def _column_plan(header: list[str], file: str) -> list[tuple[int, str, FieldSpec | None]]:
+    """(index, column, field) of each named header cell; unknown, duplicate or missing
+    required columns are errors."""
     columns = csv_columns()
     # `os_name` is accepted for `os.name`, and so on.
     aliases = {key.replace(".", "_"): key for key in columns}
-    first = text.split("\n", 1)[0]
-    header, lines, records = _read_records(text, file, native_delimiter(first))
     plan: list[tuple[int, str, FieldSpec | None]] = []
     seen: dict[str, int] = {}
     for index, raw_name in enumerate(header):
@@ -299,21 +417,7 @@ def parse_csv_assets(text: str, file: str) -> list[Asset]:
             raise InventoryError(
                 f"required column {required!r} is missing", file=file, line=1, field=required
             )
-    where = Where(file, 1)
-    width = len(header)
-    if any(len(row) != width for row in records):
-        records = _fit_rows(records, lines, width, where)
-    # Convert column by column: cells repeat a lot (kinds, OS names, dates), so each
-    # distinct text is converted once per column.
-    cells_of: list[tuple[str, ...]] = (
-        list(zip(*records, strict=True)) if records else [() for _ in header]
-    )
-    values: dict[str, list[Any]] = {}
-    clean = not has_control(text)  # then no text cell needs the check
-    for index, name, spec in plan:
-        cells = cells_of[index]
-        values[name] = _convert_column(cells, spec or _TEXT, name, where, lines, clean=clean)
-    return _build_csv_assets(values, lines, file, where)
+    return plan
 
 
 def _fit_rows(
@@ -335,10 +439,9 @@ def _read_records(
     text: str, file: str, delimiter: str = ","
 ) -> tuple[list[str], list[int], list[list[str]]]:
     """The header, then each record after it with the line it starts on."""
-    if '"' not in text and text.count("\r") == text.count("\r\n"):
-        # No quoting and plain line ends: a record is a line and cells are split at
-        # commas, exactly as the csv module reads it (at twice its speed), unless a
-        # line is long enough for a cell to pass the csv module's size limit.
+    if _plain(text):
+        # a record is a line and cells are split at the delimiter, unless a line is
+        # long enough for a cell to pass the csv module's size limit
         plain = text.replace("\r\n", "\n").split("\n")
         if max(map(len, plain)) <= csv.field_size_limit():
             rows = [line.split(delimiter) for line in plain]
