@@ -8,6 +8,7 @@ standard output (after any progress display has gone).
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -228,6 +229,22 @@ def find_sarif_root(inventory: Path) -> Path:
     return Path.cwd()
 
 
+#: What each format costs to render, relative to the others (seconds for 35,000 realistic
+#: assets, `benchmarks/bench_reports.py`): how files are shared between two processes.
+RENDER_COST: dict[Format, float] = {
+    Format.TABLE: 0.65,
+    Format.JSON: 0.67,
+    Format.JUNIT: 2.4,
+    Format.SARIF: 1.4,
+    Format.MARKDOWN: 0.08,
+    Format.HTML: 2.1,
+    Format.CSV: 1.06,
+}
+#: Subjects from which rendering several files is worth a second process (forking a
+#: large process costs tens of milliseconds).
+FORK_SUBJECTS = 20_000
+
+
 def write_reports(
     result: AuditResult,
     targets: dict[Format, Path | None],
@@ -237,44 +254,124 @@ def write_reports(
     progress: Progress,
     sarif_root: Path | None = None,
 ) -> None:
-    """Render every format; write the files; then print the one for standard output."""
-    from tma_audit import __version__
-    from tma_audit.cli.common import terminal_width, use_color
-    from tma_audit.fileio import write_file, write_stdout
-    from tma_audit.reports import get_chunk_renderer
-    from tma_audit.safetext import for_terminal
+    """Render every format; write the files; then print the one for standard output.
+
+    A large audit with several files to write, on a machine with two cores or more,
+    renders some of the files in a forked process (`cli/forked.py`) while this one
+    renders the rest: the same files, in about half the time.
+    """
+    from tma_audit.fileio import write_stdout
 
     check_report_targets(targets, output_dir)
     make_output_dir(output_dir)
+    render = _Render(result, output_dir, group_by, sarif_root)
+    elsewhere = _second_share(result, targets)
+    forked = None
+    if elsewhere:
+        from tma_audit.cli.forked import Forked
+
+        def render_elsewhere() -> None:
+            for fmt in elsewhere:
+                render(fmt, targets[fmt])
+
+        forked = Forked(render_elsewhere)
     stdout_content: list[str] | None = None
-    for fmt, path in targets.items():
-        progress.step(f"Rendering the {fmt.value} report")
+    try:
+        for fmt, path in targets.items():
+            if fmt in elsewhere:
+                continue
+            progress.step(f"Rendering the {fmt.value} report")
+            content = render(fmt, path)
+            if content is not None:
+                stdout_content = content
+        if forked is not None:
+            progress.step("Rendering the " + ", ".join(f.value for f in elsewhere) + " reports")
+            forked.join()
+    except BaseException:
+        if forked is not None:
+            forked.cancel()
+        raise
+    progress.stop()
+    if stdout_content is not None:
+        write_stdout(stdout_content)
+
+
+def _second_share(result: AuditResult, targets: dict[Format, Path | None]) -> list[Format]:
+    """The formats a second process renders: none for a small audit, one file, or one
+    core; else machine formats going to files, about half the work by `RENDER_COST`. The
+    table stays here (rich, which draws the progress display, is not used across a fork)."""
+    from tma_audit.cli.forked import CAN_FORK
+
+    files = [fmt for fmt, path in targets.items() if path is not None and fmt != Format.TABLE]
+    if (
+        not CAN_FORK
+        or len(result.results) < FORK_SUBJECTS
+        or len(targets) < 2
+        or not files
+        or len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else ()) < 2
+    ):
+        return []
+    here = sum(RENDER_COST[fmt] for fmt in targets if fmt not in files)
+    there = 0.0
+    share: list[Format] = []
+    for fmt in sorted(files, key=RENDER_COST.__getitem__, reverse=True):  # to the lighter
+        if there < here:
+            share.append(fmt)
+            there += RENDER_COST[fmt]
+        else:
+            here += RENDER_COST[fmt]
+    return [fmt for fmt in targets if fmt in share]
+
+
+class _Render:
+    """Renders one format to its file (None), or for standard output (its pieces)."""
+
+    def __init__(
+        self,
+        result: AuditResult,
+        output_dir: Path | None,
+        group_by: GroupBy,
+        sarif_root: Path | None,
+    ) -> None:
+        from tma_audit import __version__
+
+        self.result = result
+        self.output_dir = output_dir
+        self.group_by = group_by
+        self.sarif_root = sarif_root
+        self.version = __version__
+
+    def __call__(self, fmt: Format, path: Path | None) -> list[str] | None:
+        from tma_audit.cli.common import terminal_width, use_color
+        from tma_audit.fileio import write_file
+        from tma_audit.reports import get_chunk_renderer
+        from tma_audit.safetext import for_terminal
+
         spec = FORMATS[fmt]
         to_terminal = path is None and sys.stdout.isatty()
+        sarif_root = self.sarif_root
         options = RenderOptions(
             width=terminal_width() if path is None else REPORT_WIDTH,
             color=spec.for_terminal and path is None and use_color(to_terminal),
-            group_by=group_by,
-            tool_version=__version__,
+            group_by=self.group_by,
+            tool_version=self.version,
             sarif_root=None if sarif_root is None else str(sarif_root),
             working_dir=None if sarif_root is None else str(Path.cwd()),
         )
         # pieces: a large JSON report goes to its file without ever being whole in
         # memory; standard output gets it only once it is all rendered (a failure
         # midway prints nothing, as for a file)
-        content = get_chunk_renderer(fmt)(result, options)
+        content = get_chunk_renderer(fmt)(self.result, options)
         if path is None:
-            stdout_content = list(content)
+            pieces = list(content)
             if to_terminal and not spec.for_terminal:
                 # a machine format read on a terminal: its text (the table's is
                 # already clean, and its colours must stay)
-                stdout_content = [for_terminal(piece) for piece in stdout_content]
-        else:
-            in_dir = _in_output_dir(path, output_dir)
-            write_file(path, content, field="--output-dir" if in_dir else "--output")
-    progress.stop()
-    if stdout_content is not None:
-        write_stdout(stdout_content)
+                pieces = [for_terminal(piece) for piece in pieces]
+            return pieces
+        in_dir = _in_output_dir(path, self.output_dir)
+        write_file(path, content, field="--output-dir" if in_dir else "--output")
+        return None
 
 
 class Progress(Steps):
