@@ -1,6 +1,7 @@
 """Benchmark: a full audit of N synthetic assets, end to end.
 
-Prints wall time, CPU time and peak memory (of the audit process) for each N, input form
+Prints wall time, CPU time, peak memory (of the largest process, and sampled over all of
+them: the audit forks to render several files) for each N, input form
 and spread of values (`benchmarks/fleet.py`: "realistic", with the spread of a real
 fleet, and the original "cache-friendly" one), and the time of `tma-audit --help`. Not a
 timed test: run it by hand and quote the figures.
@@ -13,11 +14,13 @@ timed test: run it by hand and quote the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -70,18 +73,58 @@ def _versions(specs: list[str]) -> list[tuple[str, dict[str, str]]]:
     return out
 
 
+def _tree_pss(pid: int) -> float:
+    """The proportional set size (MiB) of a process and its children, now (Linux)."""
+    total = 0
+    pids = [pid]
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        pids.append(int(child))
+    for each in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+class _TreeMemory(threading.Thread):
+    """Samples `_tree_pss` every 20 ms: the peak memory of a command that forks (the
+    rusage of a process tree gives the largest process's peak, not their sum)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            with contextlib.suppress(OSError, ValueError):
+                self.peak = max(self.peak, _tree_pss(self.pid))
+
+
+#: the last `timed` run's sampled peak of the whole process tree (MiB)
+LAST_TREE_PEAK = [0.0]
+
+
 def timed(
     args: list[str], env: dict[str, str] | None = None, cwd: str | None = None
 ) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak resident memory (MiB) of one run of a command."""
+    """Wall seconds, CPU seconds and peak resident memory (MiB) of one run of a command
+    (its largest process; `LAST_TREE_PEAK` has the sampled peak of all its processes)."""
     if env is None:
         env = tool_env()
     start = time.perf_counter()
     proc = subprocess.Popen(
         args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
     )
+    sampler = _TreeMemory(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    LAST_TREE_PEAK[0] = sampler.peak
     assert proc.stderr is not None
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
@@ -125,7 +168,7 @@ def main() -> int:
             print(f"[{label}] tma-audit --help: median {statistics.median(times):.3f} s")
         print(
             f"{'version':>10} {'spread':>14} {'assets':>8} {'form':>5} {'wall s':>8} "
-            f"{'cpu s':>8} {'peak MiB':>9} {'results':>9}"
+            f"{'cpu s':>8} {'peak MiB':>9} {'tree MiB':>9} {'results':>9}"
         )
         for spread in args.spreads:
             for n in args.sizes:
@@ -139,19 +182,21 @@ def main() -> int:
                     else:
                         cmd += ["--output-dir", str(out)]
                     out.mkdir(exist_ok=True)
-                    runs: dict[str, list[tuple[float, float, float]]] = {}
+                    runs: dict[str, list[tuple[float, float, float, float]]] = {}
                     for _ in range(args.repeat):
                         for label, env in versions:
-                            runs.setdefault(label, []).append(timed(cmd, env, tmp))
+                            run = timed(cmd, env, tmp)
+                            runs.setdefault(label, []).append((*run, LAST_TREE_PEAK[0]))
                     for label, _env in versions:
                         wall = statistics.median(r[0] for r in runs[label])
                         cpu = statistics.median(r[1] for r in runs[label])
                         peak = max(r[2] for r in runs[label])
+                        tree = max(r[3] for r in runs[label])
                         reports = sorted(out.glob("*.json"))
                         results = _count_results(reports[0]) if reports else 0
                         print(
                             f"{label:>10} {spread:>14} {n:>8} {form:>5} {wall:>8.3f} "
-                            f"{cpu:>8.3f} {peak:>9.0f} {results:>9}"
+                            f"{cpu:>8.3f} {peak:>9.0f} {tree:>9.0f} {results:>9}"
                         )
                     for child in out.iterdir():
                         child.unlink()

@@ -82,6 +82,13 @@ def test_cancel_stops_a_child_and_reaps_it() -> None:
         os.waitpid(child.pid, os.WNOHANG)  # reaped: no zombie left
 
 
+def _two_cores_and_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tma_audit.cli import forked
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(forked, "memory_to_spare", lambda: True)
+
+
 def _targets(*formats: Format) -> dict[Format, Path | None]:
     return {fmt: Path(f"/x/r.{fmt.value}") for fmt in formats}
 
@@ -89,6 +96,10 @@ def _targets(*formats: Format) -> dict[Format, Path | None]:
 def test_the_share_is_about_half_the_work_and_never_the_table_or_standard_output(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from tma_audit.cli import forked
+
+    _two_cores_and_memory(monkeypatch)
+
     class Big:
         results = range(outputs.FORK_SUBJECTS)
 
@@ -107,6 +118,9 @@ def test_the_share_is_about_half_the_work_and_never_the_table_or_standard_output
         results = range(outputs.FORK_SUBJECTS - 1)
 
     assert outputs._second_share(cast("AuditResult", Small()), every) == []
+    monkeypatch.setattr(forked, "memory_to_spare", lambda: False)
+    assert outputs._second_share(result, every) == []  # too little memory
+    monkeypatch.setattr(forked, "memory_to_spare", lambda: True)
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     assert outputs._second_share(result, every) == []  # one core
 
@@ -114,7 +128,7 @@ def test_the_share_is_about_half_the_work_and_never_the_table_or_standard_output
 def test_every_format_written_on_two_cores_is_the_same_as_on_one(
     cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    _two_cores_and_memory(monkeypatch)
     every = ",".join(f.value for f in Format)
     runs = {}
     for label, threshold in (("one", 10**9), ("two", 0)):
@@ -133,7 +147,7 @@ def test_every_format_written_on_two_cores_is_the_same_as_on_one(
 def test_a_failure_in_the_other_process_is_an_error_and_leaves_no_stray_file(
     cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    _two_cores_and_memory(monkeypatch)
     monkeypatch.setattr(outputs, "FORK_SUBJECTS", 0)
     out = tmp_path / "out"
     out.mkdir()
@@ -167,7 +181,7 @@ def test_a_failure_in_the_other_process_is_an_error_and_leaves_no_stray_file(
 def test_a_bug_in_the_other_process_is_exit_70(
     cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    _two_cores_and_memory(monkeypatch)
     monkeypatch.setattr(outputs, "FORK_SUBJECTS", 0)
     parent = os.getpid()
     real = outputs._Render.__call__
@@ -184,3 +198,34 @@ def test_a_bug_in_the_other_process_is_exit_70(
     )
     assert run.code == 70
     assert "internal error" in run.err and "ZeroDivisionError: a renderer bug" in run.err
+
+
+def test_memory_to_spare_reads_the_machine_and_the_containers_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tma_audit.cli import forked
+
+    assert forked.memory_to_spare() in (True, False)  # this machine: readable, either way
+    real_read = Path.read_text
+    files = {
+        "/proc/self/cgroup": "4:memory:/ci/job\n0::/\n",
+        "/sys/fs/cgroup/memory/ci/job/memory.limit_in_bytes": str(64 * 2**20),
+        "/sys/fs/cgroup/memory/ci/job/memory.usage_in_bytes": str(60 * 2**20),
+    }
+
+    def read_text(path: Path, *args: object, **kwargs: object) -> str:
+        if str(path) in files:
+            return files[str(path)]
+        return real_read(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert forked._cgroup_headroom() == 4 * 2**20  # v1: limit - usage
+    assert not forked.memory_to_spare()  # 4 MiB left: never twice this process
+    files["/sys/fs/cgroup/memory/ci/job/memory.limit_in_bytes"] = str(2**63 - 4096)
+    assert forked._cgroup_headroom() is None  # v1's "unlimited"
+    files["/proc/self/cgroup"] = "0::/ci/job\n"
+    files["/sys/fs/cgroup/ci/job/memory.max"] = "max\n"
+    assert forked._cgroup_headroom() is None
+    files["/sys/fs/cgroup/ci/job/memory.max"] = f"{2**30}\n"
+    files["/sys/fs/cgroup/ci/job/memory.current"] = f"{2**29}\n"
+    assert forked._cgroup_headroom() == 2**29  # v2: max - current

@@ -19,9 +19,65 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
-#: Whether this platform can fork (not Windows).
-CAN_FORK = hasattr(os, "fork")
+#: Whether forking is safe and cheap here: Linux (macOS forks badly once a framework has
+#: started threads; Windows cannot).
+CAN_FORK = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def memory_to_spare() -> bool:
+    """Whether the machine (and the container's memory limit) has twice this process's
+    resident memory available: a child that touches every object it renders copies
+    their pages, so it may come to hold nearly as much as this process. False when it
+    cannot be told."""
+    try:
+        page = os.sysconf("SC_PAGE_SIZE")
+        resident = int(Path("/proc/self/statm").read_text().split()[1]) * page
+        meminfo = Path("/proc/meminfo").read_text()
+        fields = dict(line.split(":", 1) for line in meminfo.splitlines() if ":" in line)
+        available = int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError, IndexError):
+        return False
+    headroom = _cgroup_headroom()
+    if headroom is not None:
+        available = min(available, headroom)
+    return available >= 2 * resident
+
+
+#: a cgroup v1 memory limit this large means none (the kernel's "unlimited")
+_V1_UNLIMITED = 1 << 60
+
+
+def _cgroup_headroom() -> int | None:
+    """Bytes left under this process's cgroup memory limit (v2, or v1's memory
+    controller); None without a limit or when it cannot be read."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        number, controllers, path = [*line.split(":", 2), "", ""][:3]
+        relative = path.strip().lstrip("/")
+        if number == "0" and not controllers:
+            files = Path("/sys/fs/cgroup", relative), "memory.max", "memory.current"
+        elif "memory" in controllers.split(","):
+            files = (
+                Path("/sys/fs/cgroup/memory", relative),
+                "memory.limit_in_bytes",
+                "memory.usage_in_bytes",
+            )
+        else:
+            continue
+        base, limit_name, usage_name = files
+        try:
+            limit = (base / limit_name).read_text().strip()
+            if limit == "max" or int(limit) >= _V1_UNLIMITED:
+                continue
+            return int(limit) - int((base / usage_name).read_text().strip())
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 class ChildFailed(RuntimeError):

@@ -297,10 +297,11 @@ def write_reports(
 
 
 def _second_share(result: AuditResult, targets: dict[Format, Path | None]) -> list[Format]:
-    """The formats a second process renders: none for a small audit, one file, or one
-    core; else machine formats going to files, about half the work by `RENDER_COST`. The
-    table stays here (rich, which draws the progress display, is not used across a fork)."""
-    from tma_audit.cli.forked import CAN_FORK
+    """The formats a second process renders: none for a small audit, one file, one core,
+    or too little memory to spare (`forked.memory_to_spare`); else machine formats going
+    to files, about half the work by `RENDER_COST`. The table stays here (rich, which
+    draws the progress display, is not used across a fork)."""
+    from tma_audit.cli.forked import CAN_FORK, memory_to_spare
 
     files = [fmt for fmt, path in targets.items() if path is not None and fmt != Format.TABLE]
     if (
@@ -308,7 +309,8 @@ def _second_share(result: AuditResult, targets: dict[Format, Path | None]) -> li
         or len(result.results) < FORK_SUBJECTS
         or len(targets) < 2
         or not files
-        or len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else ()) < 2
+        or len(os.sched_getaffinity(0)) < 2
+        or not memory_to_spare()
     ):
         return []
     here = sum(RENDER_COST[fmt] for fmt in targets if fmt not in files)
