@@ -90,7 +90,12 @@ class FormatSpec:
 #: The audit report formats, one row each: the renderer lookups below and cli/outputs read it.
 FORMATS: dict[Format, FormatSpec] = {
     Format.TABLE: FormatSpec(
-        "tma_audit.reports.table", "render_table", "txt", "text/plain", for_terminal=True
+        "tma_audit.reports.table",
+        "render_table",
+        "txt",
+        "text/plain",
+        chunks="table_chunks",
+        for_terminal=True,
     ),
     Format.JSON: FormatSpec(
         "tma_audit.reports.json_report",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections import defaultdict
+from collections.abc import Iterator
 
 from rich.color import ColorSystem
 from rich.console import Console
@@ -68,10 +69,24 @@ def terminal(options: RenderOptions) -> Console:
 def text_of(console: Console) -> str:
     """What a `terminal` console rendered, without the blanks rich pads lines with."""
     assert isinstance(console.file, io.StringIO)
-    return "\n".join(line.rstrip() for line in console.file.getvalue().split("\n"))
+    return _unpadded(console.file.getvalue())
+
+
+def _unpadded(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+#: characters of report the table renderer holds before handing them on
+CHUNK_CHARS = 1 << 20
 
 
 def render_table(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(table_chunks(result, options))
+
+
+def table_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The table report in pieces of about a megabyte, cut after a line end: 200,000
+    assets make ~60 MB of findings, never whole in memory when written to a file."""
     console = terminal(options)
     buffer = console.file  # long finding lists are written straight into it
     assert isinstance(buffer, io.StringIO)
@@ -84,9 +99,12 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
     findings = analysis.findings
     if findings:
         if options.group_by == GroupBy.RULE:
-            _by_rule(buffer, analysis, paint, options.width)
+            groups = _by_rule(buffer, analysis, paint, options.width)
         else:
-            _by_subject(buffer, analysis, paint, options.width)
+            groups = _by_subject(buffer, analysis, paint, options.width)
+        for _ in groups:
+            if buffer.tell() >= CHUNK_CHARS:
+                yield _lines_so_far(buffer)
     warnings = warnings_of(result)
     if warnings:
         heading = "Coming up (passing today, within the look-ahead window)"
@@ -95,10 +113,23 @@ def render_table(result: AuditResult, options: RenderOptions) -> str:
         wrapper = _Wrapper(options.width)
         for f in warnings:
             wrapper.row(buffer, mark, 3, f"{f.subject.id} [{f.rule_id}]: {f.warning}")
+            if buffer.tell() >= CHUNK_CHARS:
+                yield _lines_so_far(buffer)
     _evidence(buffer, result, paint, options.width)
     _verdict(console, analysis)
     # rich pads table cells to the full width; trailing blanks only get in the way
-    return text_of(console)
+    yield _unpadded(buffer.getvalue())
+
+
+def _lines_so_far(buffer: io.StringIO) -> str:
+    """The buffer's complete lines, unpadded; what follows the last line end stays. Cut
+    after a line end, the pieces unpadded one by one read as the whole unpadded."""
+    text = buffer.getvalue()
+    cut = text.rfind("\n") + 1
+    buffer.seek(0)
+    buffer.truncate()
+    buffer.write(text[cut:])
+    return _unpadded(text[:cut])
 
 
 def _evidence(out: io.StringIO, result: AuditResult, paint: _Painter, width: int) -> None:
@@ -169,7 +200,10 @@ def _mark_key(f: PlannedFinding) -> tuple[Outcome, str]:
     return outcome, f.triage.priority.label if outcome.is_finding else ""
 
 
-def _by_subject(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) -> None:
+def _by_subject(
+    out: io.StringIO, analysis: Analysis, paint: _Painter, width: int
+) -> Iterator[None]:
+    """Writes the findings under each subject heading, yielding after each heading's."""
     out.write("\n" + paint("Findings by asset and item", "bold") + "\n")
     groups: dict[Subject, list[PlannedFinding]] = defaultdict(list)
     for f in analysis.findings:
@@ -191,15 +225,18 @@ def _by_subject(out: io.StringIO, analysis: Analysis, paint: _Painter, width: in
                 mark_width + 1 + rule_width,
                 baselined_text(analysis.result, f, f.verdict.reason),
             )
+        yield
 
 
-def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) -> None:
+def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) -> Iterator[None]:
+    """Writes the findings under each rule heading, yielding after every few hundred."""
     out.write("\n" + paint("Findings by rule", "bold") + "\n")
     groups: dict[str, list[PlannedFinding]] = defaultdict(list)
     for f in analysis.findings:
         groups[f.rule_id].append(f)
     marks = _marks(paint)
     wrapper = _Wrapper(width)
+    written = 0
     for rule in analysis.result.ruleset.rules:
         items = groups.get(rule.id)
         if not items:
@@ -209,6 +246,10 @@ def _by_rule(out: io.StringIO, analysis: Analysis, paint: _Painter, width: int) 
             mark, mark_width = marks[_mark_key(f)]
             reason = baselined_text(analysis.result, f, f.verdict.reason)
             wrapper.row(out, mark, mark_width, f"{subject_label(f.subject)}: {reason}")
+            written += 1
+            if written % 500 == 0:
+                yield
+        yield
 
 
 def _header(console: Console, result: AuditResult) -> None:
