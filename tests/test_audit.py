@@ -7,6 +7,7 @@ is exactly what calling each check on each subject gives, in the documented orde
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -31,6 +32,7 @@ from tma_audit.model import (
     Ruleset,
     Software,
     SubjectType,
+    Verdict,
 )
 from tma_audit.rules.registry import Context, asset_key, check, get_checks
 
@@ -340,3 +342,41 @@ def test_analysis_counts_match_a_count_of_every_outcome(
     )
     assert analysis.by_priority == {level: levels[level] for level in (1, 2, 3, 4)}
     assert build_plan(result, analysis.findings, analysis.rules).totals == analysis.plan_totals
+
+
+def _verdicts_of(result: AuditResult, rule_id: str) -> dict[str, Verdict]:
+    return {
+        f"{subject.type.value}:{subject.id}": verdict
+        for subject, rule_ids, verdicts in result.results
+        for rid, verdict in zip(rule_ids, verdicts, strict=True)
+        if rid == rule_id
+    }
+
+
+def test_a_rule_sharing_another_rules_check_and_parameters_gets_copies(
+    ruleset: Ruleset, lifecycle: Lifecycle
+) -> None:
+    """MS-3 and SC-7 run one check with one set of parameters: SC-7's verdicts are
+    copies of MS-3's (equal, each rule's own objects), not judged twice."""
+    result = run_audit(synthetic(6, 400), ruleset, lifecycle, AS_OF)
+    ms3, sc7 = _verdicts_of(result, "MS-3"), _verdicts_of(result, "SC-7")
+    assert ms3.keys() == sc7.keys() and len(ms3) > 100
+    assert any(key.startswith("software:") for key in ms3)
+    for key, verdict in ms3.items():
+        assert sc7[key] is not verdict
+        assert dataclasses.astuple(sc7[key]) == dataclasses.astuple(verdict)
+
+
+def test_a_rule_with_the_same_check_but_other_parameters_judges_for_itself(
+    ruleset: Ruleset, lifecycle: Lifecycle
+) -> None:
+    rules = tuple(
+        dataclasses.replace(rule, params={**rule.params, "look_ahead_days": 2000})
+        if rule.id == "SC-7"
+        else rule
+        for rule in ruleset.rules
+    )
+    varied = dataclasses.replace(ruleset, rules=rules)
+    result = assert_matches_reference(synthetic(7, 400), varied, lifecycle)
+    ms3, sc7 = _verdicts_of(result, "MS-3"), _verdicts_of(result, "SC-7")
+    assert any(sc7[key].warning != verdict.warning for key, verdict in ms3.items())

@@ -48,6 +48,30 @@ class _Evaluator:
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     #: how many subjects got each unknown verdict (for the Evidence section)
     unknowns: dict[Verdict, int] = field(default_factory=dict)
+    #: an earlier rule with the same check and parameters (MS-3 and SC-7 state one fact
+    #: from two clauses): where it judged the same subjects, this rule takes copies of
+    #: its verdicts instead of judging again
+    twin: _Evaluator | None = None
+    #: the twin's verdict -> this rule's copy (a Verdict belongs to one rule)
+    copies: dict[Verdict, Verdict] = field(default_factory=dict)
+
+    def adopt(self, column: list[Verdict]) -> list[Verdict]:
+        """This rule's verdicts on the subjects its twin judged as `column`: equal
+        verdicts (the same check with the same parameters on the same subjects), each
+        a copy of its own, shared as the twin's are."""
+        copies = self.copies
+        for verdict in dict.fromkeys(column):  # Verdicts hash by identity
+            if verdict not in copies:
+                copies[verdict] = Verdict(
+                    verdict.outcome,
+                    verdict.reason,
+                    verdict.evidence,
+                    verdict.warning,
+                    verdict.own_outcome,
+                )
+        own = list(map(copies.__getitem__, column))
+        self._tally(own)
+        return own
 
     def judge(self, subject_type: SubjectType, targets: list[Any]) -> list[Verdict]:
         """The verdict on each target, in order.
@@ -66,12 +90,15 @@ class _Evaluator:
                 if k not in cache:
                     cache[k] = func(target, ctx)
             column = list(map(cache.__getitem__, keys))
+        self._tally(column)
+        return column
+
+    def _tally(self, column: list[Verdict]) -> None:
         counts, unknowns = self.counts, self.unknowns
         for verdict, n in Counter(column).items():  # Verdicts hash by identity
             counts[verdict.outcome] += n
             if verdict.outcome is Outcome.UNKNOWN:
                 unknowns[verdict] = unknowns.get(verdict, 0) + n
-        return column
 
 
 def run_audit(
@@ -101,6 +128,16 @@ def run_audit(
         params = {**ruleset.parameters, **rule.params}
         ctx = Context(as_of, lifecycle, inventory, params, memo)
         evaluator = _Evaluator(rule.id, frozenset(rule.applies_to.kinds), spec.func, spec.keys, ctx)
+        # a check with keys is pure (its verdict depends on the key and the context
+        # alone): another rule with the same check and parameters gives equal verdicts
+        evaluator.twin = next(
+            (
+                ev
+                for ev in ordered
+                if ev.func is spec.func and spec.keys and ev.ctx.params == params
+            ),
+            None,
+        )
         ordered.append(evaluator)
         for subject_type in rule.applies_to.subjects:
             evaluators[subject_type].append(evaluator)
@@ -162,7 +199,14 @@ def _judge_all(
         else:
             group_subjects = [subjects[i] for i in where]
             group_targets = [targets[i] for i in where]
-        columns = [ev.judge(subject_type, group_targets) for ev in chosen]
+        judged: dict[int, list[Verdict]] = {}  # by id(evaluator)
+        for ev in chosen:
+            twin = ev.twin
+            if twin is not None and id(twin) in judged and subject_type in ev.keys:
+                judged[id(ev)] = ev.adopt(judged[id(twin)])
+            else:
+                judged[id(ev)] = ev.judge(subject_type, group_targets)
+        columns = list(judged.values())
         verdicts = zip(*columns, strict=True)
         # SubjectResult(subject, rule_ids, verdicts) per subject, built in C
         rows = map(
