@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from enum import Enum
 from functools import lru_cache
 
 from tma_audit.lifecycle.catalogue import Product, ReleaseFacts
@@ -22,6 +23,14 @@ from tma_audit.lifecycle.windows import Recogniser
 _WINDOWS_PRODUCT = re.compile(r"\bwin(?:dows)?\b|\bhyper ?-?v server\b")
 _EMBEDDED_PRODUCT = re.compile(r"\bembedded\b|\bposready\b")
 _SERVER_PRODUCT = re.compile(r"\bserver\b|\bhyper ?-?v\b")
+
+
+class _Route(Enum):
+    """How `Lifecycle.find_release` reads a product name (`Lifecycle._route`)."""
+
+    NONE = "none"  # no release can be found, whatever the version
+    WINDOWS = "windows"  # a Windows release: the OS recogniser decides
+    MATCH = "match"  # the version (and the rest of the name) matched in a catalogue
 
 
 class Lifecycle:
@@ -55,6 +64,7 @@ class Lifecycle:
                 self._by_alias.setdefault(fold(key), product)
         self._updates = updates
         self._recogniser = Recogniser(self._products, client_builds, server_builds)
+        self._routes: dict[str, tuple[_Route, Product | None, str]] = {}
         self._find_cached: Callable[[str, str | None], ProductRelease | None] = lru_cache(
             maxsize=4096
         )(self._find_release)
@@ -92,33 +102,48 @@ class Lifecycle:
         return self._find_cached(product, version)
 
     def _find_release(self, product: str, version: str | None) -> ProductRelease | None:
+        route = self._routes.get(product)
+        if route is None:
+            route = self._routes[product] = self._route(product)
+        how, catalogue, text = route
+        if how is _Route.NONE:
+            return None
+        if how is _Route.WINDOWS:
+            server = bool(_SERVER_PRODUCT.search(text))
+            return self._recogniser.recognise(product, version, None, None, server).release
+        assert catalogue is not None
+        return catalogue.match([version, text] if text else [version])
+
+    def _route(self, product: str) -> tuple[_Route, Product | None, str]:
+        """What a product name says, whatever the version: memoised per name (a fleet
+        names a few products, at near-unique versions). (how, catalogue, text): the
+        catalogue to match the version in, with the rest of the name (or the folded
+        name, for Windows)."""
         text = fold(product)
         if not text:
-            return None
+            return _Route.NONE, None, ""
         found = find_alias(text)
         if found is None and _WINDOWS_PRODUCT.search(text):
             if _EMBEDDED_PRODUCT.search(text):
                 catalogue = self._products.get("windows-embedded")
-                return catalogue.match([version, text]) if catalogue else None
-            server = bool(_SERVER_PRODUCT.search(text))
-            recognition = self._recogniser.recognise(product, version, None, None, server)
-            return recognition.release
+                return (_Route.MATCH, catalogue, text) if catalogue else (_Route.NONE, None, "")
+            return _Route.WINDOWS, None, text
         if found is not None:
             alias, remainder = found
             catalogue = self._products.get(alias.slug) if alias.slug else None
             if catalogue is None:
-                return None
-            return catalogue.match([version, remainder])
+                return _Route.NONE, None, ""
+            return _Route.MATCH, catalogue, remainder
         catalogue = self._by_alias.get(text)
         if catalogue is not None:
-            return catalogue.match([version])
+            return _Route.MATCH, catalogue, ""
         # "<product> <version>" where the product is a known slug, alias or title.
         words = text.split()
         for cut in range(len(words) - 1, 0, -1):
             catalogue = self._by_alias.get(" ".join(words[:cut]))
             if catalogue is not None:
-                return catalogue.match([version, " ".join(words[cut:])])
-        return None
+                return _Route.MATCH, catalogue, " ".join(words[cut:])
+        return _Route.NONE, None, ""
 
     def release(self, product: str, cycle: str) -> ProductRelease | None:
         """The release of an endoflife.date product by its cycle ("windows-server", "2016")."""
