@@ -87,6 +87,9 @@ def _result_lines(
     fragments: dict[SubjectType, dict[Verdict, str]] = {t: {} for t in SubjectType}
     # per (file, kind, site, type): the subject's JSON around its id and line
     shapes: dict[tuple[str | None, AssetKind | None, str | None, SubjectType], _Shape] = {}
+    # id(evidence tuple) -> (the tuple, its JSON): verdicts share evidence tuples (MS-3's
+    # per OS whatever the licence flags; SC-7's copies of MS-3's), encoded once
+    evidence_seen: dict[int, tuple[object, str]] = {}
     for subject, rule_ids, verdicts in results:
         known = fragments[subject.type]
         parts = list(map(known.get, verdicts))
@@ -97,7 +100,9 @@ def _result_lines(
                     if verdict.outcome.is_finding:
                         urgency = urgency_of(subject.type, verdict)
                         level = priority_for(rules[rule_id].impact, urgency).level
-                    parts[i] = known[verdict] = _outcome_json(rule_id, verdict, encode, level)
+                    parts[i] = known[verdict] = _outcome_json(
+                        rule_id, verdict, encode, level, evidence_seen
+                    )
         if baseline is not None:
             parts = _mark_baselined(subject, rule_ids, verdicts, parts, baseline)
         type_, id_, site, kind, loc = subject
@@ -155,9 +160,20 @@ def _baseline_summary(result: AuditResult) -> dict[str, Any]:
 
 
 def _outcome_json(
-    rule_id: str, v: Verdict, encode: Callable[[object], str], priority: int | None
+    rule_id: str,
+    v: Verdict,
+    encode: Callable[[object], str],
+    priority: int | None,
+    evidence_seen: dict[int, tuple[object, str]] | None = None,
 ) -> str:
-    evidence = f'"evidence": {_evidence_json(v.evidence, encode)}, ' if v.evidence else ""
+    evidence = ""
+    if v.evidence:
+        seen = evidence_seen.get(id(v.evidence)) if evidence_seen is not None else None
+        if seen is None:
+            seen = (v.evidence, _evidence_json(v.evidence, encode))  # kept: its id stays
+            if evidence_seen is not None:
+                evidence_seen[id(v.evidence)] = seen
+        evidence = f'"evidence": {seen[1]}, '
     warning = f', "warning": {_string(v.warning)}' if v.warning else ""
     level = f'"priority": {priority}, ' if priority is not None else ""
     own = f'"own_outcome": "{v.own_outcome.value}", ' if v.own_outcome is not None else ""
