@@ -229,3 +229,22 @@ def test_memory_to_spare_reads_the_machine_and_the_containers_limit(
     files["/sys/fs/cgroup/ci/job/memory.max"] = f"{2**30}\n"
     files["/sys/fs/cgroup/ci/job/memory.current"] = f"{2**29}\n"
     assert forked._cgroup_headroom() == 2**29  # v2: max - current
+
+
+def test_an_interrupt_while_waiting_stops_the_child_too() -> None:
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    child = Forked(lambda: time.sleep(30))
+    start = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(KeyboardInterrupt):
+            child.join()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - start < 10  # not the child's 30 s
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)  # reaped

@@ -108,6 +108,10 @@ class Forked:
         try:
             while chunk := os.read(self._read, 1 << 16):
                 chunks.append(chunk)
+        except BaseException:  # interrupted while waiting: the child stops too
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            raise
         finally:
             os.close(self._read)
             _, status = os.waitpid(self.pid, 0)

@@ -269,6 +269,9 @@ def write_reports(
     forked = None
     if elsewhere:
         from tma_audit.cli.forked import Forked
+        from tma_audit.plan import analyse
+
+        analyse(result)  # once, shared: every renderer starts from it (plan.analyse keeps it)
 
         def render_elsewhere() -> None:
             for fmt in elsewhere:
