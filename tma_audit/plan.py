@@ -416,12 +416,18 @@ class Analysis:
         per_place: dict[
             tuple[str | None, SubjectType], dict[tuple[str, Outcome, Outcome, Urgency], int]
         ] = {}
+        # what counting needs of a verdict is its outcome and own outcome (urgency and
+        # the counted outcome follow from them): counted as pairs, in C, whether the
+        # verdicts are shared or (with a realistic spread of evidence) nearly all distinct
+        outcomes = operator.attrgetter("outcome", "own_outcome")
         for (site_name, subject_type, rules_id), rows in groups.items():
             counted = per_place.setdefault((site_name, subject_type), {})
             for position, rule_id in enumerate(rule_lists[rules_id]):
-                for verdict, n in Counter(map(operator.itemgetter(position), rows)).items():
-                    urgency = urgency_of(subject_type, verdict)
-                    four = (rule_id, verdict.outcome, counted_outcome(verdict), urgency)
+                column = map(operator.itemgetter(position), rows)
+                for (outcome, own), n in Counter(map(outcomes, column)).items():
+                    shape = Verdict(outcome, "", own_outcome=own)
+                    urgency = urgency_of(subject_type, shape)
+                    four = (rule_id, outcome, counted_outcome(shape), urgency)
                     counted[four] = counted.get(four, 0) + n
         client = _Tally()
         sites: dict[str, _Tally] = {s.name: _Tally() for s in result.client.sites}
