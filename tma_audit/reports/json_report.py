@@ -30,7 +30,7 @@ from tma_audit.model import (
     SubjectType,
     Verdict,
 )
-from tma_audit.plan import PRIORITIES, analyse, due_date, priority_for, urgency_of
+from tma_audit.plan import PRIORITIES, Urgency, analyse, due_date, priority_for, urgency_of
 from tma_audit.reports import RenderOptions
 from tma_audit.reports.summary import rule_summaries
 
@@ -41,6 +41,9 @@ FORMAT_VERSION = "1.3"
 def render_json(result: AuditResult, options: RenderOptions) -> str:
     return "".join(json_chunks(result, options))
 
+
+#: the outcomes that are findings (`Outcome.is_finding`, as a set)
+_FINDING = frozenset(outcome for outcome in Outcome if outcome.is_finding)
 
 #: result lines per chunk of `json_chunks` (about a megabyte)
 CHUNK_LINES = 1000
@@ -90,6 +93,7 @@ def _result_lines(
     # id(evidence tuple) -> (the tuple, its JSON): verdicts share evidence tuples (MS-3's
     # per OS whatever the licence flags; SC-7's copies of MS-3's), encoded once
     evidence_seen: dict[int, tuple[object, str]] = {}
+    levels: dict[tuple[str, Urgency], int] = {}  # a finding's priority, per rule and urgency
     for subject, rule_ids, verdicts in results:
         known = fragments[subject.type]
         parts = list(map(known.get, verdicts))
@@ -97,9 +101,12 @@ def _result_lines(
             for i, (rule_id, verdict) in enumerate(zip(rule_ids, verdicts, strict=True)):
                 if parts[i] is None:
                     level = None
-                    if verdict.outcome.is_finding:
+                    if verdict.outcome in _FINDING:
                         urgency = urgency_of(subject.type, verdict)
-                        level = priority_for(rules[rule_id].impact, urgency).level
+                        level = levels.get((rule_id, urgency))
+                        if level is None:
+                            level = priority_for(rules[rule_id].impact, urgency).level
+                            levels[(rule_id, urgency)] = level
                     parts[i] = known[verdict] = _outcome_json(
                         rule_id, verdict, encode, level, evidence_seen
                     )
