@@ -83,7 +83,12 @@ def fleet_draft(n: int) -> None:
     from pypdf import PdfReader
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_audit import compile_tool, tool_env
     from fleet import write_inventory
+
+    # this checkout's tma_audit (not whichever is installed), bytecode compiled as pip does
+    env = tool_env(str(ROOT))
+    compile_tool(env)
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -92,13 +97,13 @@ def fleet_draft(n: int) -> None:
         command = [sys.executable, "-m", "tma_audit", "waivers", "draft", str(inventory)]
         command += ["--as-of", AS_OF.isoformat(), "-o", str(out)]
         start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        subprocess.run(command, check=True, capture_output=True, env=env)
         wall = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
         (pdf,) = out.glob("*.pdf")
         pages = len(PdfReader(pdf).pages)
         lines = sum(1 for _ in out.glob("*.csv").__next__().open(encoding="utf-8")) - 1
-        print(f"tma-audit {__version__}: waivers draft of a realistic {n:,}-asset fleet")
+        print(f"tma-audit {__version__} ({ROOT}): waivers draft of a realistic {n:,}-asset fleet")
         print(f"  wall {wall:.1f} s, peak RSS {peak:.0f} MiB, {pages} pages, {lines:,} CSV lines")
 
 

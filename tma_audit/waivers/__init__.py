@@ -4,6 +4,6 @@
 - `matching`, `expiry`, `register`: which findings a waiver covers, whether it is in
   force, and `apply_waivers` (pure, called by `run_audit`);
 - `lint`: what is wrong or about to expire in a register; `listing`: the register as a table;
-- `drafts`, `settings`, `pdf`, `fonts`: drafts for signature (reportlab is imported only
-  when a PDF is rendered).
+- `drafts`, `settings`, `pdf`, `fonts`, `tagging`: drafts for signature, tagged PDFs
+  (reportlab is imported only when a PDF is rendered).
 """

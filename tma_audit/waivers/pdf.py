@@ -7,6 +7,9 @@ the audit, the affected assets, one row per finding (tables repeat their header 
 every page), the requirements and risks accepted, the effect on the Services, the
 client's acknowledgement, compensating controls, expiry, and signature blocks.
 
+Tagged (`waivers.tagging`): headings, paragraphs, quotes, lists, tables with header cells
+and form fields in a structure tree; page furniture as artifacts.
+
 Deterministic: reportlab's invariant mode, the audit date as the creation date, and a
 document fingerprint derived from the content only: the same draft gives the same bytes.
 """
@@ -33,7 +36,6 @@ from reportlab.platypus import (
     KeepTogether,
     LongTable,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -46,6 +48,7 @@ from tma_audit.plan import needs_purchase, payer_of
 from tma_audit.waivers.drafts import DraftDocument, DraftRow
 from tma_audit.waivers.fonts import SANS, SANS_BOLD, FontRuns
 from tma_audit.waivers.settings import DraftSettings
+from tma_audit.waivers.tagging import TableTags, TaggedParagraph, Tagger
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#52606D")
@@ -86,7 +89,7 @@ REASONS_SHOWN = 2
 ASSET_ROWS = 50
 
 
-class _Cell(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+class _Cell(TaggedParagraph):
     """A table cell's paragraph, laid out once per width.
 
     Tables wrap every cell several times (to size rows, to split across pages, to
@@ -138,6 +141,9 @@ class _FormField(Flowable):  # type: ignore[misc]  # reportlab has no type hints
             fontSize=9,
             maxlen=200,
         )
+        tagger: Tagger | None = getattr(self.canv, "tagger", None)
+        if tagger is not None:
+            tagger.widget(self.canv)
 
 
 def _style(commands: list[tuple[Any, ...]]) -> TableStyle:
@@ -231,9 +237,13 @@ class _Renderer:
         return self.settings.wording.render(key, self.values)
 
     def para(
-        self, value: str, style: ParagraphStyle | None = None, bold: bool = False
-    ) -> Paragraph:
-        return Paragraph(self.text(value, bold), style or self.styles.body)
+        self,
+        value: str,
+        style: ParagraphStyle | None = None,
+        bold: bool = False,
+        tag: str = "P",
+    ) -> TaggedParagraph:
+        return TaggedParagraph(self.text(value, bold), style or self.styles.body, tag=tag)
 
     def paragraphs(self, key: str) -> list[Flowable]:
         """A wording text: blank lines separate paragraphs, "- " starts a bullet."""
@@ -256,16 +266,19 @@ class _Renderer:
                 out.append(Spacer(1, 3))
             for bullet in bullets:
                 out.append(
-                    Paragraph(self.text(" ".join(bullet)), self.styles.bullet, bulletText="•")
+                    TaggedParagraph(
+                        self.text(" ".join(bullet)), self.styles.bullet, bulletText="•", tag="LI"
+                    )
                 )
             if bullets:
                 out.append(Spacer(1, 3))
         return out
 
-    def heading(self, number: int, key: str) -> Paragraph:
-        return Paragraph(self.text(f"{number}. {self.wording(key)}"), self.styles.h2)
+    def heading(self, number: int, key: str) -> TaggedParagraph:
+        text = self.text(f"{number}. {self.wording(key)}")
+        return TaggedParagraph(text, self.styles.h2, tag="H2")
 
-    def cell(self, value: str, bold: bool = False) -> Paragraph:
+    def cell(self, value: str, bold: bool = False) -> TaggedParagraph:
         return _Cell(self.text(value, bold), self.styles.cell)
 
     # --- the document --------------------------------------------------------------
@@ -316,6 +329,7 @@ class _Renderer:
                     seed=seed.encode("utf-8"),
                     footer=self.page_number,
                     pages=pages,
+                    language=self.settings.language,
                 ),
             )
         except LayoutError:
@@ -335,7 +349,7 @@ class _Renderer:
         doc = self.doc
         s = self.styles
         story: list[Flowable] = [
-            self.para(self.wording("title"), s.title),
+            self.para(self.wording("title"), s.title, tag="H1"),
             Spacer(1, 2),
             self.para(self.wording("subtitle"), s.subtitle),
             Spacer(1, 6),
@@ -368,7 +382,9 @@ class _Renderer:
         for rule in doc.rules:
             block: list[Flowable] = [
                 *heading,
-                self.para(f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True),
+                self.para(
+                    f"{rule.id}: {rule.title} (impact {rule.impact.value})", bold=True, tag="H3"
+                ),
             ]
             heading = []
             for clause in rule.clauses:
@@ -424,7 +440,9 @@ class _Renderer:
 
     def notice(self) -> Table:
         text = f"{self.wording('draft_mark')}: {self.wording('draft_notice')}"
-        table = Table([[self.para(text, bold=True)]], colWidths=[self.width])
+        table = Table(
+            [[self.para(text, bold=True)]], colWidths=[self.width], renderCB=TableTags(data=False)
+        )
         table.setStyle(
             _style(
                 [
@@ -440,7 +458,11 @@ class _Renderer:
 
     def quote(self, ref: str, text: str) -> Table:
         body = f"{self.text(ref, bold=True)}<br/>{self.text(chr(0x201C) + text + chr(0x201D))}"
-        table = Table([[_Cell(body, self.styles.quote)]], colWidths=[self.width])
+        table = Table(
+            [[_Cell(body, self.styles.quote, tag="BlockQuote")]],
+            colWidths=[self.width],
+            renderCB=TableTags(data=False),
+        )
         table.setStyle(
             _style(
                 [
@@ -453,15 +475,21 @@ class _Renderer:
         )
         return table
 
-    def labelled(self, label: str, text: str) -> Paragraph:
-        return Paragraph(f"{self.text(label, bold=True)}: {self.text(text)}", self.styles.body)
+    def labelled(self, label: str, text: str) -> TaggedParagraph:
+        return TaggedParagraph(
+            f"{self.text(label, bold=True)}: {self.text(text)}", self.styles.body
+        )
 
     def key_values(self, rows: list[tuple[str, str]]) -> Table:
         data = [
             [_Cell(self.text(k), self.styles.label), _Cell(self.text(v), self.styles.body)]
             for k, v in rows
         ]
-        table = Table(data, colWidths=[38 * mm, self.width - 38 * mm])
+        table = Table(
+            data,
+            colWidths=[38 * mm, self.width - 38 * mm],
+            renderCB=TableTags(header_column=True),
+        )
         table.setStyle(
             _style(
                 [
@@ -514,7 +542,7 @@ class _Renderer:
     def grid(self, header: list[str], rows: list[list[Flowable]], widths: list[float]) -> Table:
         data: list[list[Any]] = [[_Cell(self.text(h), self.styles.head) for h in header]]
         data.extend(rows)
-        table = LongTable(data, colWidths=widths, repeatRows=1)
+        table = LongTable(data, colWidths=widths, repeatRows=1, renderCB=TableTags(header_rows=1))
         table.setStyle(
             _style(
                 [
@@ -544,7 +572,7 @@ class _Renderer:
         """The affected assets, the first `limit` of them (and how many more)."""
         assets = self.doc.assets
         limit = min(limit, ASSET_ROWS)
-        rows = [
+        rows: list[list[Any]] = [
             [
                 self.cell(a.name, bold=True),
                 self.cell(a.kind),
@@ -644,7 +672,7 @@ class _Renderer:
         style: list[tuple[Any, ...]]
         if self.doc.controls:
             rows = [
-                [Paragraph(self.text(c), self.styles.bullet, bulletText="•")]
+                [TaggedParagraph(self.text(c), self.styles.bullet, bulletText="•", tag="LI")]
                 for c in self.doc.controls
             ]
             style = [("LEFTPADDING", (0, 0), (-1, -1), 0)]
@@ -665,7 +693,12 @@ class _Renderer:
             lines = max(1, self.settings.control_lines)
             rows = [[""] for _ in range(lines)]
             style = [("LINEBELOW", (0, 0), (-1, -1), 0.5, MUTED)]
-        table = Table(rows, colWidths=[self.width], rowHeights=None if self.doc.controls else 18)
+        table = Table(
+            rows,
+            colWidths=[self.width],
+            rowHeights=None if self.doc.controls else 18,
+            renderCB=TableTags(data=False),
+        )
         table.setStyle(_style(style))
         return table
 
@@ -677,8 +710,8 @@ class _Renderer:
         t = self.text
         s = self.styles
 
-        def head(who: str, name: str) -> Paragraph:
-            return Paragraph(f"{t(who, bold=True)}<br/>{t(name)}", s.body)
+        def head(who: str, name: str) -> TaggedParagraph:
+            return TaggedParagraph(f"{t(who, bold=True)}<br/>{t(name)}", s.body)
 
         field_width = half - label_w - 6 * mm - 2
 
@@ -686,7 +719,7 @@ class _Renderer:
             if self.form_fields and who:
                 tip = f"{what.capitalize()} of the signatory for the {who}"
                 return _FormField(f"{who}_{what}", tip, field_width, 16, text or "")
-            return Paragraph(t(text), s.body) if text else ""
+            return TaggedParagraph(t(text), s.body) if text else ""
 
         rows: list[list[Any]] = [
             [
@@ -724,6 +757,7 @@ class _Renderer:
             rows,
             colWidths=[label_w, half - label_w - 6 * mm, label_w + 6 * mm, half - label_w - 6 * mm],
             rowHeights=[None, 20, 20, 34, 20],
+            renderCB=TableTags(data=False),
         )
         table.setStyle(
             _style(
@@ -764,43 +798,47 @@ class _Renderer:
             canvas.drawString(x, y, chunk)
             x += canvas.stringWidth(chunk, font, size)
 
-    def decorate(self, canvas: Canvas, _doc: object) -> None:
-        """Header, footer and watermark of every page (the page number comes last)."""
+    def decorate(self, canvas: _NumberedCanvas, _doc: object) -> None:
+        """Header, footer and watermark of every page (the page number comes last): page
+        furniture, artifacts to a screen reader."""
         width, height = self.page_size
         mark = self.wording("draft_mark")
+        tagger = canvas.tagger
         canvas.saveState()
         canvas.setFillColor(colors.HexColor("#E9ECF1"))
         canvas.translate(width / 2, height / 2)
         canvas.rotate(45)
-        self.draw(canvas, 0, -30, mark, 110, bold=True, align="center")
+        with tagger.artifact(canvas, "Watermark"):
+            self.draw(canvas, 0, -30, mark, 110, bold=True, align="center")
         canvas.restoreState()
         canvas.saveState()
         top = height - MARGIN + 2 * mm
-        canvas.setFillColor(MUTED)
-        self.draw(canvas, MARGIN, top, self.settings.provider.legal_name, 8)
-        canvas.setFillColor(INK)
-        head = f"{self.doc.document_id} · version {self.doc.version} · {mark}"
-        self.draw(canvas, width - MARGIN, top, head, 8, bold=True, align="right")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
-        canvas.line(MARGIN, MARGIN, width - MARGIN, MARGIN)
-        canvas.setFillColor(MUTED)
-        bottom = MARGIN - 4 * mm
-        client = self.doc.result.client.name
-        self.draw(canvas, MARGIN, bottom, f"{self.wording('title')}: {client}", 7)
-        self.draw(
-            canvas, width / 2, bottom - 3.5 * mm, self.wording("draft_notice"), 7, align="center"
-        )
+        with tagger.artifact(canvas, "Header"):
+            canvas.setFillColor(MUTED)
+            self.draw(canvas, MARGIN, top, self.settings.provider.legal_name, 8)
+            canvas.setFillColor(INK)
+            head = f"{self.doc.document_id} · version {self.doc.version} · {mark}"
+            self.draw(canvas, width - MARGIN, top, head, 8, bold=True, align="right")
+            canvas.setStrokeColor(RULE)
+            canvas.setLineWidth(0.5)
+            canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
+        with tagger.artifact(canvas, "Footer"):
+            canvas.line(MARGIN, MARGIN, width - MARGIN, MARGIN)
+            canvas.setFillColor(MUTED)
+            bottom = MARGIN - 4 * mm
+            client = self.doc.result.client.name
+            self.draw(canvas, MARGIN, bottom, f"{self.wording('title')}: {client}", 7)
+            notice = self.wording("draft_notice")
+            self.draw(canvas, width / 2, bottom - 3.5 * mm, notice, 7, align="center")
         canvas.restoreState()
 
-    def page_number(self, canvas: Canvas, page: int, total: int) -> None:
+    def page_number(self, canvas: _NumberedCanvas, page: int, total: int) -> None:
         width = self.page_size[0]
         canvas.saveState()
         canvas.setFillColor(MUTED)
-        self.draw(
-            canvas, width - MARGIN, MARGIN - 4 * mm, f"Page {page} of {total}", 7, align="right"
-        )
+        with canvas.tagger.artifact(canvas, "Footer"):
+            text = f"Page {page} of {total}"
+            self.draw(canvas, width - MARGIN, MARGIN - 4 * mm, text, 7, align="right")
         canvas.restoreState()
 
 
@@ -808,7 +846,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
     """A canvas that holds pages back until the end, to print "Page X of Y" on each.
 
     Also makes the output reproducible: the audit date as creation date, and the file
-    fingerprint seeded from the document, not the clock or SOURCE_DATE_EPOCH.
+    fingerprint seeded from the document, not the clock or SOURCE_DATE_EPOCH; and tagged:
+    the structure tree drawn into it (`tagger`) is written with it.
     """
 
     def __init__(
@@ -816,8 +855,9 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
         *args: Any,
         date_stamp: str,
         seed: bytes,
-        footer: Callable[[Canvas, int, int], None],
+        footer: Callable[[_NumberedCanvas, int, int], None],
         pages: list[int],
+        language: str,
         **kwargs: Any,
     ) -> None:
         kwargs["invariant"] = 1
@@ -828,11 +868,14 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
             document.signature = hashlib.md5(seed, usedforsecurity=False)
         self._footer = footer
         self._pages_out = pages
+        self._language = language
         self._held: list[dict[str, Any]] = []
+        self.tagger = Tagger()
 
     def showPage(self) -> None:
         self._held.append(dict(self.__dict__))
         self._startPage()
+        self.tagger.next_page()
 
     def save(self) -> None:
         total = len(self._held)
@@ -840,5 +883,6 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
             self.__dict__.update(state)
             self._footer(self, number, total)
             Canvas.showPage(self)
+        self.tagger.write(self._doc, self._doc.Pages.pages, self._language)
         self._pages_out.append(total)
         Canvas.save(self)

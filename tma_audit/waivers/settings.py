@@ -8,6 +8,7 @@ A settings file (YAML, `--settings FILE`) is optional; everything has a default:
       contact: accounts@infinet.example                 # optional
       signatory: {name: Dana Whitfield, title: Account Manager}   # optional
     page_size: A4              # or letter
+    language: en-GB            # the drafts' language (BCP 47), for screen readers
     control_lines: 4           # blank lines for compensating controls
     wording: my-wording.yaml   # relative to this file; default: the shipped template
 
@@ -46,6 +47,10 @@ PLACEHOLDERS = (
 #: company: no draft goes out under a wrong name (the CLI warns)
 DEFAULT_PROVIDER = "[Provider legal name]"
 PAGE_SIZES = ("A4", "letter")
+#: the shipped wording is English
+DEFAULT_LANGUAGE = "en"
+#: a language tag as BCP 47 writes it: en, en-GB, de-CH, pt-BR, zh-Hant-TW
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,8 @@ class DraftSettings:
     wording: Wording = field(default_factory=default_wording)
     page_size: str = "A4"
     control_lines: int = 4
+    #: the language of the wording (a BCP 47 tag), the tagged PDF's /Lang
+    language: str = DEFAULT_LANGUAGE
 
 
 def load_wording(path: Path) -> Wording:
@@ -151,7 +158,9 @@ def load_settings(path: Path | None) -> DraftSettings:
     root = read_yaml_file(path, WaiverError)
     if root is None:
         return DraftSettings()
-    top = _mapping(root, file, "", ("provider", "page_size", "control_lines", "wording"))
+    top = _mapping(
+        root, file, "", ("provider", "page_size", "control_lines", "language", "wording")
+    )
     provider = Provider()
     if "provider" in top:
         body = _mapping(
@@ -196,6 +205,17 @@ def load_settings(path: Path | None) -> DraftSettings:
                 field="control_lines",
             )
         control_lines = int(text)
+    language = DEFAULT_LANGUAGE
+    if "language" in top:
+        node = top["language"]
+        language = _text(node, file, "language") or DEFAULT_LANGUAGE
+        if not _LANGUAGE.fullmatch(language):
+            raise WaiverError(
+                f"expected a language tag such as en, en-GB or de-CH, got {language!r}",
+                file=file,
+                line=node.line,
+                field="language",
+            )
     wording = default_wording()
     if "wording" in top:
         name = _text(top["wording"], file, "wording")
@@ -209,7 +229,7 @@ def load_settings(path: Path | None) -> DraftSettings:
                     str(exc), file=file, line=top["wording"].line, field="wording"
                 ) from None
             wording = load_wording(wording_path)
-    return DraftSettings(provider, wording, page_size, control_lines)
+    return DraftSettings(provider, wording, page_size, control_lines, language)
 
 
 def _mapping(node: Node, file: str, field: str, allowed: tuple[str, ...]) -> dict[str, Node]:
