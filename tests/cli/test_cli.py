@@ -504,6 +504,7 @@ def test_a_renderer_failure_midway_writes_nothing(
 ) -> None:
     """A bug while rendering exits 70 and leaves no partial report, on standard output
     or in a file."""
+    from tma_audit import reports
     from tma_audit.reports import json_report
 
     real = json_report._outcome_json
@@ -516,7 +517,7 @@ def test_a_renderer_failure_midway_writes_nothing(
         return real(*args)
 
     monkeypatch.setattr(json_report, "_outcome_json", failing)
-    monkeypatch.setattr(json_report, "CHUNK_LINES", 5)
+    monkeypatch.setattr(reports, "PIECE_LINES", 5)
     run = cli("audit", str(MIDSIZE), "--as-of", AS_OF, "--format", "json")
     assert run.code == 70
     assert run.out == ""

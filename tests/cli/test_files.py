@@ -234,9 +234,8 @@ def test_sigterm_during_a_write_leaves_no_temporary_file(
     cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tma_audit import reports
-    from tma_audit.reports import json_report
 
-    monkeypatch.setattr(json_report, "CHUNK_LINES", 5)  # many pieces, even for a small report
+    monkeypatch.setattr(reports, "PIECE_LINES", 5)  # many pieces, even for a small report
     real = reports.get_chunk_renderer
 
     def renderer(fmt: reports.Format) -> reports.ChunkRenderer:

@@ -470,19 +470,44 @@ def test_every_format_renders_a_compliant_audit(
     assert plan_rows == []
 
 
-def test_json_pieces_join_to_the_report(
-    midsize: AuditResult, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("fmt", [Format.JSON, Format.JUNIT, Format.SARIF, Format.HTML, Format.CSV])
+def test_pieces_join_to_the_report(
+    fmt: Format, midsize: AuditResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The CLI writes the JSON report piece by piece; the pieces are the report."""
-    from tma_audit.reports import get_chunk_renderer, json_report
+    """The CLI writes these reports piece by piece (issue 14: never whole in memory);
+    the pieces are the report, with and without findings. (The table's pieces are cut
+    by size: tests/reports/test_table_chunks.py.)"""
+    import dataclasses
 
-    whole = get_renderer(Format.JSON)(midsize, OPTIONS)
-    monkeypatch.setattr(json_report, "CHUNK_LINES", 7)
-    pieces = list(get_chunk_renderer(Format.JSON)(midsize, OPTIONS))
-    assert len(pieces) > 10
+    from tma_audit import reports
+    from tma_audit.reports import FORMATS, get_chunk_renderer
+
+    assert FORMATS[fmt].chunks is not None
+    whole = get_renderer(fmt)(midsize, OPTIONS)
+    monkeypatch.setattr(reports, "PIECE_LINES", 7)
+    pieces = list(get_chunk_renderer(fmt)(midsize, OPTIONS))
+    assert len(pieces) > 5
     assert "".join(pieces) == whole
+    # the CLI writes what each yields, so no piece is a whole copy of the report
+    assert max(len(piece) for piece in pieces) < len(whole) / 2
+    passing = dataclasses.replace(
+        midsize,
+        results=tuple(
+            row for row in midsize.results if not any(v.outcome.is_finding for v in row[2])
+        ),
+    )
+    monkeypatch.setattr(reports, "PIECE_LINES", 1000)
+    whole = get_renderer(fmt)(passing, OPTIONS)
+    monkeypatch.setattr(reports, "PIECE_LINES", 1)
+    assert "".join(get_chunk_renderer(fmt)(passing, OPTIONS)) == whole
+
+
+def test_json_pieces_hold_every_result(midsize: AuditResult) -> None:
+    whole = get_renderer(Format.JSON)(midsize, OPTIONS)
     assert len(json.loads(whole)["results"]) == len(midsize.results)
     # formats without pieces come whole
+    from tma_audit.reports import get_chunk_renderer
+
     table = get_chunk_renderer(Format.MARKDOWN)(midsize, OPTIONS)
     assert list(table) == [get_renderer(Format.MARKDOWN)(midsize, OPTIONS)]
 
@@ -519,4 +544,6 @@ def test_format_table_describes_every_format() -> None:
     assert all(spec.extension in OUTPUT_DIR_HELP for spec in FORMATS.values())
     assert [f for f, spec in FORMATS.items() if spec.for_terminal] == [Format.TABLE]
     assert [f for f, spec in PLAN_FORMATS.items() if spec.for_terminal] == [PlanFormat.TABLE]
-    assert {Format.JSON, Format.TABLE} <= {f for f, spec in FORMATS.items() if spec.chunks}
+    # every format whose size grows with the fleet is written in pieces (Markdown is
+    # capped: its findings stop at a limit)
+    assert {f for f, spec in FORMATS.items() if not spec.chunks} == {Format.MARKDOWN}

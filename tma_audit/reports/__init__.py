@@ -4,9 +4,10 @@ returns content; only the CLI writes."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 from tma_audit.model import AuditResult
@@ -57,6 +58,21 @@ Renderer = Callable[[AuditResult, RenderOptions], str]
 #: A renderer whose content comes in pieces, written one after another
 ChunkRenderer = Callable[[AuditResult, RenderOptions], Iterable[str]]
 
+#: lines per piece of `joined_pieces`: a piece of about a megabyte for report lines
+PIECE_LINES = 1000
+
+
+def joined_pieces(lines: Iterable[str], separator: str) -> Iterator[str]:
+    """`separator.join(lines)` in pieces of up to PIECE_LINES lines, never whole in
+    memory (nor the list of its lines): every piece but the first starts with the
+    separator."""
+    size = PIECE_LINES
+    it = iter(lines)
+    if batch := list(islice(it, size)):
+        yield separator.join(batch)
+    while batch := list(islice(it, size)):
+        yield separator + separator.join(batch)
+
 
 @dataclass(frozen=True, slots=True)
 class FormatSpec:
@@ -105,16 +121,28 @@ FORMATS: dict[Format, FormatSpec] = {
         chunks="json_chunks",
     ),
     Format.JUNIT: FormatSpec(
-        "tma_audit.reports.junit", "render_junit", "junit.xml", "application/xml"
+        "tma_audit.reports.junit",
+        "render_junit",
+        "junit.xml",
+        "application/xml",
+        chunks="junit_chunks",
     ),
     Format.SARIF: FormatSpec(
-        "tma_audit.reports.sarif", "render_sarif", "sarif", "application/sarif+json"
+        "tma_audit.reports.sarif",
+        "render_sarif",
+        "sarif",
+        "application/sarif+json",
+        chunks="sarif_chunks",
     ),
     Format.MARKDOWN: FormatSpec(
         "tma_audit.reports.markdown", "render_markdown", "md", "text/markdown"
     ),
-    Format.HTML: FormatSpec("tma_audit.reports.html", "render_html", "html", "text/html"),
-    Format.CSV: FormatSpec("tma_audit.reports.csv_report", "render_csv", "csv", "text/csv"),
+    Format.HTML: FormatSpec(
+        "tma_audit.reports.html", "render_html", "html", "text/html", chunks="html_chunks"
+    ),
+    Format.CSV: FormatSpec(
+        "tma_audit.reports.csv_report", "render_csv", "csv", "text/csv", chunks="csv_chunks"
+    ),
 }
 
 #: The remediation plan's formats (`tma-audit plan --format`).

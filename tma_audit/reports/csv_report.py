@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from tma_audit.identity import in_baseline
 from tma_audit.model import AuditResult, Outcome
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, PlannedFinding, Urgency, analyse
-from tma_audit.reports import RenderOptions
+from tma_audit.reports import RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, ordered_findings
 
 FINDING_COLUMNS = (
@@ -71,6 +71,15 @@ def write_rows(columns: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def render_csv(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(csv_chunks(result, options))
+
+
+def csv_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The CSV in pieces, to write one after another (never whole in memory)."""
+    return joined_pieces(_lines(result), "")
+
+
+def _lines(result: AuditResult) -> Iterator[str]:
     """One line per finding, from fragments encoded once: the subject's cells once per
     subject, the rule-and-verdict cells once per shared verdict."""
     analysis = analyse(result)
@@ -79,8 +88,7 @@ def render_csv(result: AuditResult, options: RenderOptions) -> str:
     shared: dict[tuple[str, int, Urgency], str] = {}
     subjects: dict[int, tuple[str, str]] = {}  # by id(subject): one object per subject
     baselined = result.baseline is not None  # then a last column: "yes" or "no"
-    out = [line((*FINDING_COLUMNS, "baselined") if baselined else FINDING_COLUMNS) + "\r\n"]
-    append = out.append
+    yield line((*FINDING_COLUMNS, "baselined") if baselined else FINDING_COLUMNS) + "\r\n"
     for f in ordered_findings(analysis):
         subject = f.subject
         key = (f.rule_id, id(f.verdict), URGENCY_BY_SUBJECT[subject.type])
@@ -109,10 +117,9 @@ def render_csv(result: AuditResult, options: RenderOptions) -> str:
             )
         if baselined:
             known = in_baseline(result, f.rule_id, subject, f.verdict)
-            append(f"{ends[0]},{middle},{ends[1]},{'yes' if known else 'no'}\r\n")
+            yield f"{ends[0]},{middle},{ends[1]},{'yes' if known else 'no'}\r\n"
         else:
-            append(f"{ends[0]},{middle},{ends[1]}\r\n")
-    return "".join(out)
+            yield f"{ends[0]},{middle},{ends[1]}\r\n"
 
 
 def _shared(analysis: Analysis, f: PlannedFinding) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 
@@ -28,7 +28,7 @@ from tma_audit.plan import (
     analyse,
     due_date,
 )
-from tma_audit.reports import RenderOptions
+from tma_audit.reports import RenderOptions, joined_pieces
 from tma_audit.reports.summary import (
     EVIDENCE_HEADING,
     OUTCOME_LABEL,
@@ -72,6 +72,12 @@ def _sha256(source: str) -> str:
 
 
 def render_html(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(html_chunks(result, options))
+
+
+def html_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The page in pieces, to write one after another: the findings' rows (one per
+    finding, most of the page) are never all in memory."""
     analysis = analyse(result)
     client = result.client.name
     style, script = _asset("report.css"), _asset("report.js")
@@ -85,6 +91,13 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
     parts += _summary(analysis)
     parts += _evidence(result)
     parts += _findings(analysis)
+    yield "\n".join(parts) + "\n"
+    rows = joined_pieces(_finding_rows(analysis), "\n")
+    if piece := next(rows, ""):
+        yield piece
+        yield from rows
+        yield "\n"
+    parts = ["</tbody>", "</table></div>", "</section>"]
     parts += _plan(analysis)
     parts += _coming_up(result)
     tool = f"tma-audit {options.tool_version}".strip()
@@ -97,7 +110,7 @@ def render_html(result: AuditResult, options: RenderOptions) -> str:
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    yield "\n".join(parts) + "\n"
 
 
 def _header(analysis: Analysis, options: RenderOptions) -> list[str]:
@@ -230,6 +243,7 @@ def _select(element_id: str, label: str, options: Iterable[tuple[str, str]]) -> 
 
 
 def _findings(analysis: Analysis) -> list[str]:
+    """The findings section up to its table's rows (`_finding_rows`)."""
     findings = analysis.findings
     sites = sorted({f.subject.site for f in findings if f.subject.site}, key=str.casefold)
     present = [o for o in OUTCOME_ORDER if any(f.outcome == o for f in findings)]
@@ -270,8 +284,6 @@ def _findings(analysis: Analysis) -> list[str]:
         f"<thead><tr>{thead}</tr></thead>",
         "<tbody>",
     ]
-    lines.extend(_finding_rows(analysis))
-    lines += ["</tbody>", "</table></div>", "</section>"]
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from itertools import islice
+from itertools import chain
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any
 
@@ -31,7 +31,7 @@ from tma_audit.model import (
     Verdict,
 )
 from tma_audit.plan import PRIORITIES, Urgency, analyse, due_date, priority_for, urgency_of
-from tma_audit.reports import RenderOptions
+from tma_audit.reports import RenderOptions, joined_pieces
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
@@ -44,9 +44,6 @@ def render_json(result: AuditResult, options: RenderOptions) -> str:
 
 #: the outcomes that are findings (`Outcome.is_finding`, as a set)
 _FINDING = frozenset(outcome for outcome in Outcome if outcome.is_finding)
-
-#: result lines per chunk of `json_chunks` (about a megabyte)
-CHUNK_LINES = 1000
 
 
 def json_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
@@ -64,9 +61,8 @@ def json_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
     if first is None:
         yield head[:-2] + ',\n  "results": []\n}\n'
         return
-    yield head[:-2] + ',\n  "results": [\n    ' + first
-    while batch := list(islice(lines, CHUNK_LINES)):
-        yield ",\n    " + ",\n    ".join(batch)
+    yield head[:-2] + ',\n  "results": [\n    '
+    yield from joined_pieces(chain((first,), lines), ",\n    ")
     yield "\n  ]\n}\n"
 
 

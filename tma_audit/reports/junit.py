@@ -10,9 +10,12 @@ Times are 0 and the only timestamp is the audit date: the output is deterministi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import chain
+
 from tma_audit.model import AuditResult, Outcome, Rule, SubjectType, Verdict
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
-from tma_audit.reports import RenderOptions
+from tma_audit.reports import RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, hours, location_text, subject_label
 from tma_audit.reports.xmlutil import attr, text
 
@@ -20,63 +23,82 @@ _SKIPPED = frozenset({Outcome.WAIVED, Outcome.NOT_APPLICABLE})
 
 
 def render_junit(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(junit_chunks(result, options))
+
+
+def junit_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The JUnit XML in pieces, to write one after another (never whole in memory)."""
+    return joined_pieces(chain(_lines(result, options), ("",)), "\n")
+
+
+def _lines(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The document's lines (a test case with its children is one "line"): suite by
+    suite, each walking the results for its rule's test cases."""
     analysis = analyse(result)
     enabled = [rule for rule in result.ruleset.rules if rule.enabled]
-    cases: dict[str, list[str]] = {rule.id: [] for rule in enabled}
+    counts = {rule.id: result.by_rule.get(rule.id, dict.fromkeys(Outcome, 0)) for rule in enabled}
+    yield '<?xml version="1.0" encoding="UTF-8"?>'
+    total = sum(sum(c.values()) for c in counts.values())
+    failures = sum(c[Outcome.FAIL] + c[Outcome.UNKNOWN] for c in counts.values())
+    yield (
+        f'<testsuites name="{attr("tma-audit: " + result.client.name)}" tests="{total}" '
+        f'failures="{failures}" errors="0" time="0">'
+    )
+    properties = _properties(result, analysis, options)
+    timestamp = f"{result.as_of.isoformat()}T00:00:00"
+    results = result.results
+    # each subject's name, once; where a failing subject is defined, once (by position)
+    names = [attr(subject_label(subject)) for subject, _, _ in results]
+    wheres: dict[int, str] = {}
     # (rule, id(verdict), urgency) -> the test case's children and closing tag, split
     # where the subject's own location goes
     bodies: dict[tuple[str, int, Urgency], tuple[str, str]] = {}
-    opening = {
-        rule.id: f'    <testcase classname="{attr(f"tma-audit.{rule.id}")}" name="'
-        for rule in enabled
-    }
     passed = Outcome.PASS
-    for subject, rule_ids, verdicts in result.results:
-        label = subject_label(subject)
-        name = attr(label)
-        urgency = URGENCY_BY_SUBJECT[subject.type]
-        where: str | None = None
-        for rule_id, verdict in zip(rule_ids, verdicts, strict=True):
-            if verdict.outcome is passed and not verdict.warning:
-                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0"/>')
+    for rule in enabled:
+        c = counts[rule.id]
+        tests = sum(c.values())
+        fails = c[Outcome.FAIL] + c[Outcome.UNKNOWN]
+        skipped = c[Outcome.WAIVED] + c[Outcome.NOT_APPLICABLE]
+        yield (
+            f'  <testsuite name="{attr(f"{rule.id} {rule.title}")}" tests="{tests}" '
+            f'failures="{fails}" errors="0" skipped="{skipped}" time="0" '
+            f'timestamp="{timestamp}" package="tma-audit">'
+        )
+        yield properties + _rule_properties(rule)
+        rule_id = rule.id
+        opening = f'    <testcase classname="{attr(f"tma-audit.{rule_id}")}" name="'
+        # a subject's rules are one tuple shared by many subjects: the rule's place in
+        # it is looked up once per tuple
+        places: dict[int, int] = {}
+        for number, (subject, rule_ids, verdicts) in enumerate(results):
+            place = places.get(id(rule_ids))
+            if place is None:
+                place = places[id(rule_ids)] = (
+                    rule_ids.index(rule_id) if rule_id in rule_ids else -1
+                )
+            if place < 0:
                 continue
+            verdict = verdicts[place]
+            if verdict.outcome is passed and not verdict.warning:
+                yield f'{opening}{names[number]}" time="0"/>'
+                continue
+            urgency = URGENCY_BY_SUBJECT[subject.type]
             key = (rule_id, id(verdict), urgency)
             body = bodies.get(key)
             if body is None:
                 body = bodies[key] = _body(analysis, rule_id, verdict, subject.type)
             before, after = body
             if after:  # a failure: say where the subject is defined
+                where = wheres.get(number)
                 if where is None:
+                    label = subject_label(subject)
                     location = location_text(subject)
-                    where = text(f"{label} at {location}" if location else label)
-                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0">{before}{where}{after}')
+                    where = wheres[number] = text(f"{label} at {location}" if location else label)
+                yield f'{opening}{names[number]}" time="0">{before}{where}{after}'
             else:
-                cases[rule_id].append(f'{opening[rule_id]}{name}" time="0">{before}')
-    counts = {rule.id: result.by_rule.get(rule.id, dict.fromkeys(Outcome, 0)) for rule in enabled}
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(sum(c.values()) for c in counts.values())
-    failures = sum(c[Outcome.FAIL] + c[Outcome.UNKNOWN] for c in counts.values())
-    out.append(
-        f'<testsuites name="{attr("tma-audit: " + result.client.name)}" tests="{total}" '
-        f'failures="{failures}" errors="0" time="0">'
-    )
-    properties = _properties(result, analysis, options)
-    timestamp = f"{result.as_of.isoformat()}T00:00:00"
-    for rule in enabled:
-        c = counts[rule.id]
-        tests = sum(c.values())
-        fails = c[Outcome.FAIL] + c[Outcome.UNKNOWN]
-        skipped = c[Outcome.WAIVED] + c[Outcome.NOT_APPLICABLE]
-        out.append(
-            f'  <testsuite name="{attr(f"{rule.id} {rule.title}")}" tests="{tests}" '
-            f'failures="{fails}" errors="0" skipped="{skipped}" time="0" '
-            f'timestamp="{timestamp}" package="tma-audit">'
-        )
-        out.append(properties + _rule_properties(rule))
-        out.extend(cases[rule.id])
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
+                yield f'{opening}{names[number]}" time="0">{before}'
+        yield "  </testsuite>"
+    yield "</testsuites>"
 
 
 def _body(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring_ascii as _string
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -29,7 +29,7 @@ from urllib.parse import quote
 from tma_audit.identity import VERSION, fact_text, id_of, subject_text
 from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
 from tma_audit.plan import Analysis, Triage, Urgency, analyse
-from tma_audit.reports import RenderOptions
+from tma_audit.reports import RenderOptions, joined_pieces
 from tma_audit.reports.summary import hours
 from tma_audit.ruledocs import REPOSITORY_URL, documented_rule_ids, rule_doc_url
 
@@ -45,6 +45,11 @@ _SENTINEL = "\x00results\x00"
 
 
 def render_sarif(result: AuditResult, options: RenderOptions) -> str:
+    return "".join(sarif_chunks(result, options))
+
+
+def sarif_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
+    """The SARIF log in pieces, to write one after another (never whole in memory)."""
     analysis = analyse(result)
     rules = list(result.ruleset.rules)
     index = {rule.id: i for i, rule in enumerate(rules)}
@@ -69,10 +74,14 @@ def render_sarif(result: AuditResult, options: RenderOptions) -> str:
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     head = json.dumps(log, indent=2)
-    lines = _result_lines(analysis, index, options)
     cut = head.rindex(json.dumps(_SENTINEL))
-    body = "[]" if not lines else "[\n        " + ",\n        ".join(lines) + "\n      ]"
-    return head[:cut] + body + head[cut + len(json.dumps(_SENTINEL)) :] + "\n"
+    tail = head[cut + len(json.dumps(_SENTINEL)) :] + "\n"
+    if not analysis.findings:
+        yield head[:cut] + "[]" + tail
+        return
+    yield head[:cut] + "[\n        "
+    yield from joined_pieces(_result_lines(analysis, index, options), ",\n        ")
+    yield "\n      ]" + tail
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -161,15 +170,15 @@ def _run_properties(result: AuditResult, analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOptions) -> list[str]:
+def _result_lines(
+    analysis: Analysis, index: dict[str, int], options: RenderOptions
+) -> Iterator[str]:
     """One line per finding, from parts encoded once per shared verdict and per subject."""
     encode = json.JSONEncoder(sort_keys=True).encode
     shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
     subjects: dict[int, tuple[str, str, str, str]] = {}  # by id(subject): one object each
     facts: dict[int, str] = {}  # by id(verdict): the identity's fact, encoded once
     artifacts: dict[str, str] = {}
-    lines: list[str] = []
-    append = lines.append
     baseline = analysis.result.baseline
     for f in analysis.findings:
         subject = f.subject
@@ -191,12 +200,11 @@ def _result_lines(analysis: Analysis, index: dict[str, int], options: RenderOpti
         if baseline is not None:  # SARIF §3.27.24: new, or unchanged since the baseline
             state = f'"baselineState": "{"unchanged" if fingerprint in baseline else "new"}", '
         # the parts are JSON string contents already escaped: they concatenate safely
-        append(
+        yield (
             f'{{{head}{state}{where}"message": {{"text": "{name}: {reason}"}}, '
             f'"partialFingerprints": {{"{FINGERPRINT}": "{fingerprint}"}}, '
             f"{properties}{tail}"
         )
-    return lines
 
 
 def _subject_parts(
