@@ -502,6 +502,28 @@ def test_pieces_join_to_the_report(
     assert "".join(get_chunk_renderer(fmt)(passing, OPTIONS)) == whole
 
 
+@pytest.mark.parametrize("fmt", [Format.JSON, Format.JUNIT, Format.SARIF, Format.HTML, Format.CSV])
+def test_a_memo_that_starts_afresh_renders_the_same(
+    fmt: Format, midsize: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renderers' memos of encoded fragments are bounded (reports.Memo): clearing them
+    costs time, never content."""
+    from tma_audit import reports
+
+    whole = get_renderer(fmt)(midsize, OPTIONS)
+    cleared = [0]
+    clear = reports.Memo.clear
+
+    def counting(memo: reports.Memo[Any, Any]) -> None:
+        cleared[0] += 1
+        clear(memo)
+
+    monkeypatch.setattr(reports, "MEMO_ENTRIES", 2)
+    monkeypatch.setattr(reports.Memo, "clear", counting)
+    assert get_renderer(fmt)(midsize, OPTIONS) == whole
+    assert cleared[0] > 10
+
+
 def test_json_pieces_hold_every_result(midsize: AuditResult) -> None:
     whole = get_renderer(Format.JSON)(midsize, OPTIONS)
     assert len(json.loads(whole)["results"]) == len(midsize.results)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from tma_audit.model import AuditResult
 
@@ -57,6 +57,28 @@ class RenderOptions:
 Renderer = Callable[[AuditResult, RenderOptions], str]
 #: A renderer whose content comes in pieces, written one after another
 ChunkRenderer = Callable[[AuditResult, RenderOptions], Iterable[str]]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+#: entries a renderer's `Memo` holds before it starts afresh
+MEMO_ENTRIES = 50_000
+
+
+class Memo(dict[K, V]):
+    """A renderer's memo of encoded fragments (per verdict, per subject) that starts
+    afresh once it holds MEMO_ENTRIES: fragments that repeat (most, in a cache-friendly
+    fleet) are still encoded once, but with a real fleet's spread nearly every verdict is
+    distinct, and a memo of them all grew as large as the report (a few hundred MB per
+    format at 200,000 assets). Only a cache: what is rendered does not change."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key: K, value: V) -> None:
+        if len(self) >= MEMO_ENTRIES:
+            self.clear()
+        super().__setitem__(key, value)
+
 
 #: lines per piece of `joined_pieces`: a piece of about a megabyte for report lines
 PIECE_LINES = 1000

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from tma_audit.identity import in_baseline
 from tma_audit.model import AuditResult, Outcome
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, PlannedFinding, Urgency, analyse
-from tma_audit.reports import RenderOptions, joined_pieces
+from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, ordered_findings
 
 FINDING_COLUMNS = (
@@ -85,8 +85,8 @@ def _lines(result: AuditResult) -> Iterator[str]:
     analysis = analyse(result)
     line = CsvLine()
     client = analysis.result.client.name
-    shared: dict[tuple[str, int, Urgency], str] = {}
-    subjects: dict[int, tuple[str, str]] = {}  # by id(subject): one object per subject
+    shared: Memo[tuple[str, int, Urgency], str] = Memo()
+    subjects: Memo[int, tuple[str, str]] = Memo()  # by id(subject): one object per subject
     baselined = result.baseline is not None  # then a last column: "yes" or "no"
     yield line((*FINDING_COLUMNS, "baselined") if baselined else FINDING_COLUMNS) + "\r\n"
     for f in ordered_findings(analysis):

@@ -28,7 +28,7 @@ from tma_audit.plan import (
     analyse,
     due_date,
 )
-from tma_audit.reports import RenderOptions, joined_pieces
+from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import (
     EVIDENCE_HEADING,
     OUTCOME_LABEL,
@@ -290,8 +290,8 @@ def _findings(analysis: Analysis) -> list[str]:
 def _finding_rows(analysis: Analysis) -> Iterable[str]:
     """One row per finding: the cells that depend on the verdict are built once per
     verdict and scope, those of the subject once per subject."""
-    shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
-    subjects: dict[int, tuple[str, str, str]] = {}  # by id(subject): one object each
+    shared: Memo[tuple[str, int, Urgency], tuple[str, str, str]] = Memo()
+    subjects: Memo[int, tuple[str, str, str]] = Memo()  # by id(subject): one object each
     baseline = analysis.result.baseline
     for f in ordered_findings(analysis):
         subject = f.subject

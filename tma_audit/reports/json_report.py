@@ -31,7 +31,7 @@ from tma_audit.model import (
     Verdict,
 )
 from tma_audit.plan import PRIORITIES, Urgency, analyse, due_date, priority_for, urgency_of
-from tma_audit.reports import RenderOptions, joined_pieces
+from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import rule_summaries
 
 FORMAT_NAME = "tma-audit-report"
@@ -83,12 +83,12 @@ def _result_lines(
     encode = json.JSONEncoder(sort_keys=True).encode
     # per subject type: verdict -> the outcome's JSON (its priority depends on the rule
     # and on the subject type); a Verdict hashes by identity
-    fragments: dict[SubjectType, dict[Verdict, str]] = {t: {} for t in SubjectType}
+    fragments: dict[SubjectType, Memo[Verdict, str]] = {t: Memo() for t in SubjectType}
     # per (file, kind, site, type): the subject's JSON around its id and line
     shapes: dict[tuple[str | None, AssetKind | None, str | None, SubjectType], _Shape] = {}
     # id(evidence tuple) -> (the tuple, its JSON): verdicts share evidence tuples (MS-3's
     # per OS whatever the licence flags; SC-7's copies of MS-3's), encoded once
-    evidence_seen: dict[int, tuple[object, str]] = {}
+    evidence_seen: Memo[int, tuple[object, str]] = Memo()
     levels: dict[tuple[str, Urgency], int] = {}  # a finding's priority, per rule and urgency
     for subject, rule_ids, verdicts in results:
         known = fragments[subject.type]

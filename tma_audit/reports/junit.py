@@ -15,7 +15,7 @@ from itertools import chain
 
 from tma_audit.model import AuditResult, Outcome, Rule, SubjectType, Verdict
 from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
-from tma_audit.reports import RenderOptions, joined_pieces
+from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, hours, location_text, subject_label
 from tma_audit.reports.xmlutil import attr, text
 
@@ -49,10 +49,10 @@ def _lines(result: AuditResult, options: RenderOptions) -> Iterator[str]:
     results = result.results
     # each subject's name, once; where a failing subject is defined, once (by position)
     names = [attr(subject_label(subject)) for subject, _, _ in results]
-    wheres: dict[int, str] = {}
+    wheres: Memo[int, str] = Memo()
     # (rule, id(verdict), urgency) -> the test case's children and closing tag, split
     # where the subject's own location goes
-    bodies: dict[tuple[str, int, Urgency], tuple[str, str]] = {}
+    bodies: Memo[tuple[str, int, Urgency], tuple[str, str]] = Memo()
     passed = Outcome.PASS
     for rule in enabled:
         c = counts[rule.id]

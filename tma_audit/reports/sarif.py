@@ -29,7 +29,7 @@ from urllib.parse import quote
 from tma_audit.identity import VERSION, fact_text, id_of, subject_text
 from tma_audit.model import AuditResult, Impact, Outcome, Rule, Subject, Verdict
 from tma_audit.plan import Analysis, Triage, Urgency, analyse
-from tma_audit.reports import RenderOptions, joined_pieces
+from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import hours
 from tma_audit.ruledocs import REPOSITORY_URL, documented_rule_ids, rule_doc_url
 
@@ -175,9 +175,9 @@ def _result_lines(
 ) -> Iterator[str]:
     """One line per finding, from parts encoded once per shared verdict and per subject."""
     encode = json.JSONEncoder(sort_keys=True).encode
-    shared: dict[tuple[str, int, Urgency], tuple[str, str, str]] = {}
-    subjects: dict[int, tuple[str, str, str, str]] = {}  # by id(subject): one object each
-    facts: dict[int, str] = {}  # by id(verdict): the identity's fact, encoded once
+    shared: Memo[tuple[str, int, Urgency], tuple[str, str, str]] = Memo()
+    subjects: Memo[int, tuple[str, str, str, str]] = Memo()  # by id(subject): one object each
+    facts: Memo[int, str] = Memo()  # by id(verdict): the identity's fact, encoded once
     artifacts: dict[str, str] = {}
     baseline = analysis.result.baseline
     for f in analysis.findings:
