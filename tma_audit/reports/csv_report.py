@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from tma_audit.identity import in_baseline
 from tma_audit.model import AuditResult, Outcome
-from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, PlannedFinding, Urgency, analyse
+from tma_audit.plan import PlannedFinding, analyse
 from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, ordered_findings
 
@@ -81,20 +81,36 @@ def csv_chunks(result: AuditResult, options: RenderOptions) -> Iterator[str]:
 
 def _lines(result: AuditResult) -> Iterator[str]:
     """One line per finding, from fragments encoded once: the subject's cells once per
-    subject, the rule-and-verdict cells once per shared verdict."""
+    subject, the rule's own cells once per rule, the priority and payment cells once per
+    (triage, outcome), the reason and evidence once per verdict. (CSV quotes each cell
+    on its own, so cells encoded apart and joined by commas are the line encoded whole;
+    each fragment has two cells or more, as a single empty cell would be written `""`.)"""
     analysis = analyse(result)
     line = CsvLine()
     client = analysis.result.client.name
-    shared: Memo[tuple[str, int, Urgency], str] = Memo()
+    rules = {
+        rule_id: (
+            line([rule.id, rule.title]),
+            line([rule.remediation.text, "; ".join(c.ref for c in rule.clauses)]),
+        )
+        for rule_id, rule in analysis.rules.items()
+    }
+    triages: dict[tuple[int, Outcome], str] = {}  # triages are shared: a few dozen
+    verdicts: Memo[int, str] = Memo()  # by id(verdict)
     subjects: Memo[int, tuple[str, str]] = Memo()  # by id(subject): one object per subject
     baselined = result.baseline is not None  # then a last column: "yes" or "no"
     yield line((*FINDING_COLUMNS, "baselined") if baselined else FINDING_COLUMNS) + "\r\n"
     for f in ordered_findings(analysis):
         subject = f.subject
-        key = (f.rule_id, id(f.verdict), URGENCY_BY_SUBJECT[subject.type])
-        middle = shared.get(key)
-        if middle is None:
-            middle = shared[key] = line(_shared(analysis, f))
+        verdict = f.verdict
+        triage = f.triage
+        key = (id(triage), f.outcome)
+        priority = triages.get(key)
+        if priority is None:
+            priority = triages[key] = line(_priority_cells(f))
+        reason = verdicts.get(id(verdict))
+        if reason is None:
+            reason = verdicts[id(verdict)] = line([verdict.reason, evidence_text(verdict)])
         ends = subjects.get(id(subject))
         if ends is None:
             location = subject.location
@@ -115,20 +131,22 @@ def _lines(result: AuditResult) -> Iterator[str]:
                     ]
                 ),
             )
+        head, tail = rules[f.rule_id]
         if baselined:
-            known = in_baseline(result, f.rule_id, subject, f.verdict)
-            yield f"{ends[0]},{middle},{ends[1]},{'yes' if known else 'no'}\r\n"
+            known = in_baseline(result, f.rule_id, subject, verdict)
+            yield (
+                f"{ends[0]},{head},{priority},{reason},{tail},{ends[1]},"
+                f"{'yes' if known else 'no'}\r\n"
+            )
         else:
-            yield f"{ends[0]},{middle},{ends[1]}\r\n"
+            yield f"{ends[0]},{head},{priority},{reason},{tail},{ends[1]}\r\n"
 
 
-def _shared(analysis: Analysis, f: PlannedFinding) -> list[str]:
-    rule = analysis.rules[f.rule_id]
+def _priority_cells(f: PlannedFinding) -> list[str]:
+    """From outcome to effort: what the finding's triage and outcome say."""
     triage = f.triage
     waived = f.outcome == Outcome.WAIVED
     return [
-        rule.id,
-        rule.title,
         f.outcome.value,
         "" if waived else str(triage.priority.level),
         "" if waived else triage.priority.name,
@@ -137,8 +155,4 @@ def _shared(analysis: Analysis, f: PlannedFinding) -> list[str]:
         "" if waived else triage.due.isoformat(),
         triage.payer_text,
         f"{triage.effort_hours:g}",
-        f.verdict.reason,
-        evidence_text(f.verdict),
-        rule.remediation.text,
-        "; ".join(c.ref for c in rule.clauses),
     ]
