@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from itertools import chain
 
 from tma_audit.model import AuditResult, Outcome, Rule, SubjectType, Verdict
-from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Urgency, analyse
+from tma_audit.plan import URGENCY_BY_SUBJECT, Analysis, Triage, Urgency, analyse
 from tma_audit.reports import Memo, RenderOptions, joined_pieces
 from tma_audit.reports.summary import evidence_text, hours, location_text, subject_label
 from tma_audit.reports.xmlutil import attr, text
@@ -53,6 +53,7 @@ def _lines(result: AuditResult, options: RenderOptions) -> Iterator[str]:
     # (rule, id(verdict), urgency) -> the test case's children and closing tag, split
     # where the subject's own location goes
     bodies: Memo[tuple[str, int, Urgency], tuple[str, str]] = Memo()
+    closings: dict[int, str] = {}  # by id(triage): triages are shared, a few dozen
     passed = Outcome.PASS
     for rule in enabled:
         c = counts[rule.id]
@@ -86,7 +87,7 @@ def _lines(result: AuditResult, options: RenderOptions) -> Iterator[str]:
             key = (rule_id, id(verdict), urgency)
             body = bodies.get(key)
             if body is None:
-                body = bodies[key] = _body(analysis, rule_id, verdict, subject.type)
+                body = bodies[key] = _body(analysis, rule_id, verdict, subject.type, closings)
             before, after = body
             if after:  # a failure: say where the subject is defined
                 where = wheres.get(number)
@@ -102,31 +103,28 @@ def _lines(result: AuditResult, options: RenderOptions) -> Iterator[str]:
 
 
 def _body(
-    analysis: Analysis, rule_id: str, verdict: Verdict, subject_type: SubjectType
+    analysis: Analysis,
+    rule_id: str,
+    verdict: Verdict,
+    subject_type: SubjectType,
+    closings: dict[int, str],
 ) -> tuple[str, str]:
     """A test case's children and closing tag, in two parts for a failure: the subject's
-    location goes between them. Not a failure: all in the first part."""
+    location goes between them. Not a failure: all in the first part. A failure's rule,
+    priority and remediation lines depend on its triage only (`closings`, by id)."""
     outcome = verdict.outcome
-    rule = analysis.rules[rule_id]
     evidence = evidence_text(verdict)
     if outcome.is_finding:
         triage = analysis.triage_of(rule_id, subject_type, verdict)
+        closing = closings.get(id(triage))
+        if closing is None:
+            closing = closings[id(triage)] = _closing(analysis.rules[rule_id], triage)
         label = "FAIL" if outcome == Outcome.FAIL else "UNKNOWN (needs evidence)"
-        clauses = "; ".join(c.ref for c in rule.clauses)
-        after = [
-            f"Rule: {rule.id} {rule.title} ({clauses})",
-            f"Priority: {triage.priority.title} (impact {triage.impact.value}, urgency "
-            f"{triage.urgency.value}); resolve by {triage.due.isoformat()}",
-            f"Remediation ({triage.payer_text}, {hours(triage.effort_hours)}): "
-            f"{rule.remediation.text}",
-        ]
-        if evidence:
-            after.insert(0, f"Evidence: {evidence}")
         message = verdict.reason if outcome == Outcome.FAIL else f"needs evidence: {verdict.reason}"
         return (
             f'\n      <failure type="{outcome.value}" message="{attr(message)}">'
             f"{text(f'{label}: {verdict.reason}')}\nSubject: ",
-            "".join("\n" + text(line) for line in after) + "</failure>\n    </testcase>",
+            ("\n" + text(f"Evidence: {evidence}") if evidence else "") + closing,
         )
     if outcome in _SKIPPED:
         detail = f">{text(evidence)}</skipped>" if evidence else "/>"
@@ -138,6 +136,18 @@ def _body(
         )
     warning = text(verdict.warning or "")
     return f"\n      <system-out>{warning}</system-out>\n    </testcase>", ""
+
+
+def _closing(rule: Rule, triage: Triage) -> str:
+    """A failure's last lines and closing tags: its rule, priority and remediation."""
+    clauses = "; ".join(c.ref for c in rule.clauses)
+    lines = [
+        f"Rule: {rule.id} {rule.title} ({clauses})",
+        f"Priority: {triage.priority.title} (impact {triage.impact.value}, urgency "
+        f"{triage.urgency.value}); resolve by {triage.due.isoformat()}",
+        f"Remediation ({triage.payer_text}, {hours(triage.effort_hours)}): {rule.remediation.text}",
+    ]
+    return "".join("\n" + text(line) for line in lines) + "</failure>\n    </testcase>"
 
 
 def _properties(result: AuditResult, analysis: Analysis, options: RenderOptions) -> str:
