@@ -179,6 +179,8 @@ def _result_lines(
     subjects: Memo[int, tuple[str, str, str, str]] = Memo()  # by id(subject): one object each
     facts: Memo[int, str] = Memo()  # by id(verdict): the identity's fact, encoded once
     artifacts: dict[str, str] = {}
+    # (id(triage), outcome) -> the properties around the evidence: triages are shared
+    triages: dict[tuple[int, Outcome], tuple[str, str]] = {}
     baseline = analysis.result.baseline
     for f in analysis.findings:
         subject = f.subject
@@ -186,7 +188,7 @@ def _result_lines(
         key = (f.rule_id, id(f.verdict), urgency)
         parts = shared.get(key)
         if parts is None:
-            parts = shared[key] = _shared(f.rule_id, f.verdict, f.triage, index, encode)
+            parts = shared[key] = _shared(f.rule_id, f.verdict, f.triage, index, encode, triages)
         head, reason, tail = parts
         about = subjects.get(id(subject))
         if about is None:
@@ -242,8 +244,11 @@ def _shared(
     triage: Triage,
     index: dict[str, int],
     encode: Callable[[object], str],
+    triages: dict[tuple[int, Outcome], tuple[str, str]],
 ) -> tuple[str, str, str]:
-    """The parts of a result shared by every subject with this verdict and scope."""
+    """The parts of a result shared by every subject with this verdict and scope. The
+    properties are encoded in three parts (keys sorted, as the whole would be): those
+    before the evidence and after it depend on the triage and outcome only."""
     outcome = verdict.outcome
     # SARIF §3.27.10: a level other than none only with kind fail
     was = dict(verdict.evidence).get("waived_outcome") if outcome == Outcome.WAIVED else None
@@ -252,18 +257,20 @@ def _shared(
     else:
         kind, level = "fail", LEVEL[triage.impact]
     head = f'"kind": "{kind}", "level": "{level}", '
-    properties = {
-        "outcome": outcome.value,
-        "priority": triage.priority.level,
-        "priorityName": triage.priority.name,
-        "impact": triage.impact.value,
-        "urgency": triage.urgency.value,
-        "due": triage.due.isoformat(),
-        "payer": triage.payer_text,
-        "effortHours": triage.effort_hours,
-        "evidence": dict(verdict.evidence),
-    }
-    props = encode(properties)[1:]  # the rest of the properties object, after site/type
+    around = triages.get((id(triage), outcome))
+    if around is None:
+        before = {"due": triage.due.isoformat(), "effortHours": triage.effort_hours}
+        after = {
+            "impact": triage.impact.value,
+            "outcome": outcome.value,
+            "payer": triage.payer_text,
+            "priority": triage.priority.level,
+            "priorityName": triage.priority.name,
+            "urgency": triage.urgency.value,
+        }
+        around = triages[(id(triage), outcome)] = (encode(before)[1:-1], encode(after)[1:])
+    # the rest of the properties object, after site/type
+    props = f'{around[0]}, "evidence": {encode(dict(verdict.evidence))}, {around[1]}'
     tail = f'{props}, "ruleId": {encode(rule_id)}, "ruleIndex": {index[rule_id]}'
     if outcome == Outcome.WAIVED:
         suppression = {"kind": "external", "status": "accepted", "justification": verdict.reason}
