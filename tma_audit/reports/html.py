@@ -21,10 +21,8 @@ from tma_audit.identity import in_baseline
 from tma_audit.model import OUTCOME_ORDER, AuditResult, Outcome, Subject
 from tma_audit.plan import (
     PRIORITIES,
-    URGENCY_BY_SUBJECT,
     Analysis,
     PlannedFinding,
-    Urgency,
     analyse,
     due_date,
 )
@@ -290,17 +288,27 @@ def _findings(analysis: Analysis) -> list[str]:
 def _finding_rows(analysis: Analysis) -> Iterable[str]:
     """One row per finding: the cells that depend on the verdict are built once per
     verdict and scope, those of the subject once per subject."""
-    shared: Memo[tuple[str, int, Urgency], tuple[str, str, str]] = Memo()
+    # by (id(triage), outcome): the cells but the reason (triages are shared, a few dozen)
+    shared: dict[tuple[int, Outcome], tuple[str, str, str]] = {}
+    reasons: Memo[int, str] = Memo()  # by id(verdict): the reason's cell
     subjects: Memo[int, tuple[str, str, str]] = Memo()  # by id(subject): one object each
     baseline = analysis.result.baseline
     for f in ordered_findings(analysis):
         subject = f.subject
-        urgency = URGENCY_BY_SUBJECT[subject.type]
-        key = (f.rule_id, id(f.verdict), urgency)
+        verdict = f.verdict
+        key = (id(f.triage), f.outcome)
         parts = shared.get(key)
         if parts is None:
             parts = shared[key] = _shared_cells(analysis, f)
-        row_head, head, tail = parts
+        row_head, head, after = parts
+        reason = reasons.get(id(verdict))
+        if reason is None:
+            evidence = evidence_text(verdict)
+            reason = reasons[id(verdict)] = (
+                f"<td>{text(verdict.reason)}"
+                + (f'<div class="small">{text(evidence)}</div>' if evidence else "")
+                + "</td>"
+            )
         cells = subjects.get(id(subject))
         if cells is None:
             cells = subjects[id(subject)] = (
@@ -312,7 +320,7 @@ def _finding_rows(analysis: Analysis) -> Iterable[str]:
         if baseline is not None and in_baseline(analysis.result, f.rule_id, subject, f.verdict):
             row_head = f'{row_head} data-baselined="yes"'
             head = head.replace("</span></td>", _BASELINED_TAG, 1)
-        yield f"{row_head}{cells[0]}{head}{cells[1]}{tail}{cells[2]}"
+        yield f"{row_head}{cells[0]}{head}{cells[1]}{reason}{after}{cells[2]}"
 
 
 #: after the outcome's tag, on a finding the baseline (`audit --baseline`) already had
@@ -336,8 +344,9 @@ def _type(subject: Subject) -> str:
 
 
 def _shared_cells(analysis: Analysis, f: PlannedFinding) -> tuple[str, str, str]:
+    """A finding's row, less the subject's cells and the reason: what its triage and
+    outcome say (row start; priority, outcome and rule; payer, effort and due date)."""
     triage = f.triage
-    verdict = f.verdict
     waived = f.outcome == Outcome.WAIVED
     level = "" if waived else str(triage.priority.level)
     priority = (
@@ -351,12 +360,8 @@ def _shared_cells(analysis: Analysis, f: PlannedFinding) -> tuple[str, str, str]
         f'</span></td><td class="rule" data-v="{attr(f.rule_id)}">{text(f.rule_id)}'
         f'<div class="small">{text(analysis.rules[f.rule_id].title)}</div></td>'
     )
-    evidence = evidence_text(verdict)
-    reason = text(verdict.reason) + (
-        f'<div class="small">{text(evidence)}</div>' if evidence else ""
-    )
     tail = (
-        f"<td>{reason}</td><td>{text(triage.payer_text)}</td>"
+        f"<td>{text(triage.payer_text)}</td>"
         f'<td class="num" data-v="{triage.effort_hours:g}">{hours(triage.effort_hours)}</td>'
         f'<td class="nowrap">{"" if waived else triage.due.isoformat()}</td>'
     )
