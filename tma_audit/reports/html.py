@@ -286,8 +286,8 @@ def _findings(analysis: Analysis) -> list[str]:
 
 
 def _finding_rows(analysis: Analysis) -> Iterable[str]:
-    """One row per finding: the cells that depend on the verdict are built once per
-    verdict and scope, those of the subject once per subject."""
+    """One row per finding: the cells that depend on the triage and outcome once per
+    triage and outcome, the reason's once per verdict, the subject's once per subject."""
     # by (id(triage), outcome): the cells but the reason (triages are shared, a few dozen)
     shared: dict[tuple[int, Outcome], tuple[str, str, str]] = {}
     reasons: Memo[int, str] = Memo()  # by id(verdict): the reason's cell
