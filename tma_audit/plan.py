@@ -382,6 +382,10 @@ class _Tally:
         return Score(scope, self.passed, self.total, dict(self.counts))
 
 
+#: verdicts of a column looked at to tell shared verdicts from nearly distinct ones
+_SAMPLE = 256
+
+
 class Analysis:
     """Everything the renderers need beyond the raw result.
 
@@ -417,14 +421,23 @@ class Analysis:
             tuple[str | None, SubjectType], dict[tuple[str, Outcome, Outcome, Urgency], int]
         ] = {}
         # what counting needs of a verdict is its outcome and own outcome (urgency and
-        # the counted outcome follow from them): counted as pairs, in C, whether the
-        # verdicts are shared or (with a realistic spread of evidence) nearly all distinct
+        # the counted outcome follow from them). Shared verdicts (an AD export: a few per
+        # rule) are counted by identity, then folded; nearly distinct ones (a realistic
+        # spread of evidence) as (outcome, own outcome) pairs, in C either way. Which,
+        # is told by a sample of the column.
         outcomes = operator.attrgetter("outcome", "own_outcome")
         for (site_name, subject_type, rules_id), rows in groups.items():
             counted = per_place.setdefault((site_name, subject_type), {})
             for position, rule_id in enumerate(rule_lists[rules_id]):
-                column = map(operator.itemgetter(position), rows)
-                for (outcome, own), n in Counter(map(outcomes, column)).items():
+                take = operator.itemgetter(position)
+                sample = rows[:_SAMPLE]
+                if len(set(map(take, sample))) * 4 <= len(sample):  # by identity
+                    pairs: Counter[tuple[Outcome, Outcome | None]] = Counter()
+                    for verdict, n in Counter(map(take, rows)).items():
+                        pairs[verdict.outcome, verdict.own_outcome] += n
+                else:
+                    pairs = Counter(map(outcomes, map(take, rows)))
+                for (outcome, own), n in pairs.items():
                     shape = Verdict(outcome, "", own_outcome=own)
                     urgency = urgency_of(subject_type, shape)
                     four = (rule_id, outcome, counted_outcome(shape), urgency)
