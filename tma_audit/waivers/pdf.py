@@ -48,7 +48,7 @@ from tma_audit.plan import needs_purchase, payer_of
 from tma_audit.waivers.drafts import DraftDocument, DraftRow
 from tma_audit.waivers.fonts import SANS, SANS_BOLD, FontRuns
 from tma_audit.waivers.settings import DraftSettings
-from tma_audit.waivers.tagging import TableTags, TaggedParagraph, Tagger
+from tma_audit.waivers.tagging import TableTags, TaggedParagraph, Tagger, tagger_of
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#52606D")
@@ -141,7 +141,7 @@ class _FormField(Flowable):  # type: ignore[misc]  # reportlab has no type hints
             fontSize=9,
             maxlen=200,
         )
-        tagger: Tagger | None = getattr(self.canv, "tagger", None)
+        tagger = tagger_of(self.canv)
         if tagger is not None:
             tagger.widget(self.canv)
 

@@ -232,6 +232,13 @@ class Tagger:
         catalog.ViewerPreferences = PDFDictionary({"DisplayDocTitle": "true"})
 
 
+def tagger_of(canvas: Any) -> Tagger | None:
+    """The canvas's structure tree (`_NumberedCanvas.tagger` in `waivers.pdf`); None on
+    a canvas that is not tagged."""
+    tagger: Tagger | None = getattr(canvas, "tagger", None)
+    return tagger
+
+
 class TaggedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
     """A paragraph tagged as `tag` (P, H1, H2, H3, BlockQuote; LI for a list item) where
     it is drawn; inside an artifact it is not content. The parts of a paragraph split over
@@ -262,7 +269,7 @@ class TaggedParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type
         return parts
 
     def draw(self) -> None:
-        tagger: Tagger | None = getattr(self.canv, "tagger", None)
+        tagger = tagger_of(self.canv)
         if tagger is None or tagger.artifacts:
             super().draw()
             return
@@ -295,13 +302,8 @@ class TableTags(TableRenderCB):  # type: ignore[misc]  # reportlab has no type h
         #: what each open row and cell did, to undo it at its end
         self._opened: list[str] = []
 
-    @staticmethod
-    def _tagger(table: Any) -> Tagger | None:
-        tagger: Tagger | None = getattr(table.canv, "tagger", None)
-        return tagger
-
     def startTable(self, table: Any) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         self.parts += 1
         if tagger is None or not self.data or tagger.artifacts:
             return
@@ -311,18 +313,18 @@ class TableTags(TableRenderCB):  # type: ignore[misc]  # reportlab has no type h
         self._opened.append("enter")
 
     def endTable(self, table: Any) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is not None and self._opened and self._opened[-1] == "enter":
             self._opened.pop()
             tagger.leave()
 
     def startBG(self, table: Any) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is not None:
             tagger.begin_artifact(table.canv)
 
     def endBG(self, table: Any) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is not None:
             tagger.end_artifact(table.canv)
 
@@ -330,7 +332,7 @@ class TableTags(TableRenderCB):  # type: ignore[misc]  # reportlab has no type h
     endLines = endBG
 
     def startRow(self, table: Any, row: int) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is None:
             return
         if self.data and self.parts > 1 and row < self.header_rows:
@@ -348,7 +350,7 @@ class TableTags(TableRenderCB):  # type: ignore[misc]  # reportlab has no type h
     def startCell(
         self, table: Any, row: int, col: int, value: Any, style: Any, pos: Any, size: Any
     ) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is None:
             return
         drawn_text = not isinstance(value, (Flowable, list, tuple))
@@ -381,7 +383,7 @@ class TableTags(TableRenderCB):  # type: ignore[misc]  # reportlab has no type h
         self._undo(table)
 
     def _undo(self, table: Any) -> None:
-        tagger = self._tagger(table)
+        tagger = tagger_of(table.canv)
         if tagger is None or not self._opened:
             return
         what = self._opened.pop()
